@@ -1,0 +1,19 @@
+import type { StoreName } from '../lib/settings.js';
+
+/**
+ * What a store keeps per Okta user: the two login secrets, and the Okta session cookie (`sid`),
+ * which is as good as a password while it lives.
+ */
+export type SecretName = 'password' | 'totp_secret' | 'okta_session';
+export const SECRET_NAMES: readonly SecretName[] = ['password', 'totp_secret', 'okta_session'];
+
+export interface SecretStore {
+  readonly name: StoreName;
+  /** False for stores that can only be read (the environment). */
+  readonly writable: boolean;
+  /** Resolves when the store can be used here; otherwise throws a UserError that names the fix. */
+  check(): Promise<void>;
+  get(user: string, name: SecretName): Promise<string | undefined>;
+  set(user: string, name: SecretName, value: string): Promise<void>;
+  delete(user: string, name: SecretName): Promise<void>;
+}
