@@ -1,0 +1,146 @@
+import { UserError } from '../lib/errors.js';
+import { proxyAgent, timeoutFromEnv } from '../lib/http.js';
+import { debug } from '../lib/log.js';
+import { regionFor } from './partitions.js';
+import type { AwsCredentials, GrantedRole } from './types.js';
+
+/** STS's documented range for DurationSeconds. */
+export const MIN_DURATION = 900;
+export const MAX_DURATION = 43200;
+/** What to try next when a role's MaxSessionDuration is lower than asked (it is 1–12 h). */
+const DURATION_LADDER = [43200, 14400, 3600];
+const CONCURRENCY = 8;
+
+export type RoleOutcome =
+  | { role: GrantedRole; credentials: AwsCredentials; durationSeconds: number }
+  | { role: GrantedRole; error: UserError };
+
+export interface AssumeAllOptions {
+  roles: GrantedRole[];
+  samlAssertion: string;
+  /** The duration to ask first for each role: the one that worked last time, or the requested one. */
+  durationFor: (role: GrantedRole) => number;
+  region: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  onStart?: (role: GrantedRole) => void;
+  onDone?: (outcome: RoleOutcome) => void;
+}
+
+/**
+ * AssumeRoleWithSAML for every role, at most 8 calls in flight, all with the same assertion (it is
+ * valid for ~5 minutes). A role that fails does not stop the others.
+ */
+export async function assumeAllRoles(options: AssumeAllOptions): Promise<RoleOutcome[]> {
+  const env = options.env ?? process.env;
+  const [{ STSClient, AssumeRoleWithSAMLCommand }, { NodeHttpHandler }, agent] = await Promise.all([
+    import('@aws-sdk/client-sts'),
+    import('@smithy/node-http-handler'),
+    proxyAgent(env),
+  ]);
+  const timeout = timeoutFromEnv(env);
+  const clients = new Map<string, InstanceType<typeof STSClient>>();
+  const clientFor = (role: GrantedRole) => {
+    const region = regionFor(role.partition, options.region);
+    let client = clients.get(region);
+    if (!client) {
+      client = new STSClient({
+        region,
+        requestHandler: new NodeHttpHandler({
+          connectionTimeout: timeout,
+          requestTimeout: timeout,
+          ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
+        }),
+      });
+      clients.set(region, client);
+    }
+    return client;
+  };
+
+  const assumeOne = async (role: GrantedRole): Promise<RoleOutcome> => {
+    options.onStart?.(role);
+    let duration = options.durationFor(role);
+    for (;;) {
+      try {
+        const answer = await clientFor(role).send(
+          new AssumeRoleWithSAMLCommand({
+            RoleArn: role.roleArn,
+            PrincipalArn: role.principalArn,
+            SAMLAssertion: options.samlAssertion,
+            DurationSeconds: duration,
+          }),
+        );
+        const c = answer.Credentials;
+        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+          throw new UserError(`STS returned no credentials for ${role.roleArn}`, { hint: 'Try again; report it if it persists.' });
+        }
+        return {
+          role,
+          durationSeconds: duration,
+          credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration },
+        };
+      } catch (error) {
+        const shorter = exceedsMaxDuration(error) ? DURATION_LADDER.find((d) => d < duration) : undefined;
+        if (shorter !== undefined) {
+          debug(`${role.roleArn}: ${duration} s exceeds its MaxSessionDuration; trying ${shorter} s`);
+          duration = shorter;
+          continue;
+        }
+        return { role, error: stsError(error, role) };
+      }
+    }
+  };
+
+  try {
+    return await mapConcurrent(options.roles, CONCURRENCY, async (role) => {
+      const outcome = await assumeOne(role);
+      options.onDone?.(outcome);
+      return outcome;
+    });
+  } finally {
+    for (const client of clients.values()) client.destroy();
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` at once, keeping the input order in the result. */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function exceedsMaxDuration(error: unknown): boolean {
+  const e = error as { name?: string; message?: string };
+  return e.name === 'ValidationError' && /MaxSessionDuration/i.test(e.message ?? '');
+}
+
+function stsError(error: unknown, role: GrantedRole): UserError {
+  if (error instanceof UserError) return error;
+  const e = error as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const code = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Error');
+  const what = `STS refused ${role.roleArn}: ${code}: ${e.message ?? 'no message'}`;
+  switch (code) {
+    case 'AccessDenied':
+      return new UserError(what, { hint: "Ask your AWS admin to let the role's trust policy allow sts:AssumeRoleWithSAML from the Okta provider.", code });
+    case 'ExpiredTokenException':
+      return new UserError(what, { hint: "The SAML assertion expired before STS saw it: check this machine's clock, then run `okta-aws refresh`.", code });
+    case 'InvalidIdentityToken':
+      return new UserError(what, { hint: "Ask your AWS admin to check the IAM SAML provider's metadata against Okta's.", code });
+    case 'ValidationError':
+      return new UserError(what, { hint: `Use --duration between ${MIN_DURATION} and ${MAX_DURATION} seconds.`, code });
+    default:
+      if ((e.code ?? '').startsWith('E') || e.name === 'TimeoutError' || /ECONN|ENOTFOUND|socket/i.test(e.message ?? '')) {
+        return new UserError(`Cannot reach STS for ${role.roleArn}: ${e.message ?? code}`, {
+          hint: 'Check your network and proxy settings (HTTPS_PROXY, NO_PROXY, AWS_ENDPOINT_URL_STS).',
+          code: 'NETWORK',
+        });
+      }
+      return new UserError(what, { hint: 'Try again; run with --debug to see more.', code });
+  }
+}

@@ -1,0 +1,46 @@
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import { join } from 'node:path';
+import { oneLine } from '../lib/errors.js';
+import { enableDebug, redact } from '../lib/log.js';
+
+/**
+ * What every command shares: `--debug`, and failures as one line on stderr with a non-zero exit
+ * (the message says what happened and what to do; no stack traces for user errors).
+ */
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    debug: Flags.boolean({ description: 'Log what happens to stderr (secrets redacted); same as DEBUG=okta-aws.', helpGroup: 'GLOBAL' }),
+  };
+
+  protected override async init(): Promise<void> {
+    await super.init();
+    if (this.argv.includes('--debug')) enableDebug();
+  }
+
+  /** How process-mode profiles call this CLI back: absolute node and entry script. */
+  protected get entry(): { node: string; script: string } {
+    return { node: process.execPath, script: join(this.config.root, 'bin', 'run.js') };
+  }
+
+  /** Data to stdout: JSON when asked, text otherwise. */
+  protected emit(json: boolean, data: unknown, text: () => string): void {
+    process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : text());
+  }
+
+  protected override async catch(error: Interfaces.CommandError): Promise<void> {
+    const oclifExit = (error as { oclif?: { exit?: number } }).oclif?.exit;
+    if (oclifExit !== undefined && error.name === 'ExitError') throw error;
+    const exitCode = (error as { exitCode?: number }).exitCode ?? (oclifExit !== undefined ? 2 : 1);
+    let line: string;
+    if (oclifExit !== undefined) {
+      // A flag or argument the parser refused: its first line, and where to look.
+      line = `${error.message.split('\n')[0]}. See \`okta-aws ${this.id ?? ''} --help\`.`;
+    } else {
+      line = oneLine(error);
+      if (process.env.OKTA_AWS_STACK === '1' && !(error as { hint?: unknown }).hint) line += `\n${error.stack ?? ''}`;
+    }
+    process.stderr.write(`okta-aws: ${redact(line)}\n`);
+    process.exitCode = exitCode;
+  }
+}
+

@@ -1,0 +1,49 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import type { StoreName } from '../lib/settings.js';
+import { runInit } from '../services/init.js';
+import { defaultPrompter } from '../ui/prompter.js';
+import { listrReporter } from '../ui/listr-reporter.js';
+
+export default class Init extends BaseCommand {
+  static override summary = 'Store your Okta SSO URL, username, password and TOTP secret, then check that they work.';
+  static override description =
+    'Asks for whatever is not given. The password and the TOTP secret are never flags (they would land in shell history and ps): ' +
+    'they are typed at a masked prompt, or come from OKTA_AWS_PASSWORD / OKTA_AWS_TOTP_SECRET. ' +
+    'An existing settings.json (also one written by the Python okta-aws-cred-helper) gives the defaults. ' +
+    'Changing --store moves the secrets into the new store, checked by reading them back.';
+
+  static override examples = [
+    '<%= config.bin %> init',
+    '<%= config.bin %> init --store keyring',
+    'OKTA_AWS_PASSWORD=… OKTA_AWS_TOTP_SECRET=… <%= config.bin %> init --sso-url https://example.okta.com/home/amazon_aws/0oa1/272 --username me@example.com',
+  ];
+
+  static override flags = {
+    'sso-url': Flags.string({ description: "The AWS app's Okta link (https://…)." }),
+    username: Flags.string({ description: 'Your Okta username.' }),
+    region: Flags.string({ description: 'Default AWS region for the profiles (default ap-southeast-2).' }),
+    store: Flags.string({ description: 'Where secrets live: file (settings.json, 0600), keyring (the OS keyring) or env (read-only).', options: ['file', 'keyring', 'env'] }),
+    verify: Flags.boolean({ description: 'Log in once and list the granted roles.', default: true, allowNo: true }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Init);
+    const result = await runInit(
+      {
+        ssoUrl: flags['sso-url'],
+        username: flags.username,
+        region: flags.region,
+        store: flags.store as StoreName | undefined,
+        verify: flags.verify,
+      },
+      { prompter: defaultPrompter(), reporter: await listrReporter() },
+    );
+    if (result.moved.length > 0) this.logToStderr(`Moved ${result.moved.join(', ')} into the ${result.store} store.`);
+    this.logToStderr(`Saved ${result.settingsFile} (secrets in the ${result.store} store).`);
+    if (result.roles) {
+      this.logToStderr(`Okta grants you ${result.roles.length} role${result.roles.length === 1 ? '' : 's'}; \`okta-aws refresh\` writes these profiles:`);
+      process.stdout.write(result.roles.map((r) => `${r.profile}\t${r.roleArn}\n`).join(''));
+    }
+  }
+}

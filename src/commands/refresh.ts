@@ -1,0 +1,49 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { validateDuration } from '../lib/validate.js';
+import { loadConfig } from '../services/config.js';
+import { partialFailure, refresh } from '../services/refresh.js';
+import { quietReporter } from '../services/reporter.js';
+import { rememberMode } from '../services/init.js';
+import { listrReporter } from '../ui/listr-reporter.js';
+
+export default class Refresh extends BaseCommand {
+  static override summary = 'Log in to Okta and write a fresh profile for every AWS role you are granted.';
+  static override description =
+    'Reuses the Okta session when it is still alive (no password, no MFA); otherwise logs in with the stored password and a TOTP code. ' +
+    'Every role in the SAML assertion is assumed through STS at once and written as an okta-<account>-<role> profile. ' +
+    'Profiles that are no longer granted are removed; nothing else in the credentials file changes.';
+
+  static override examples = [
+    '<%= config.bin %> refresh',
+    '<%= config.bin %> refresh --duration 3600',
+    '<%= config.bin %> refresh --mode process   # profiles call okta-aws themselves when their keys expire',
+    '<%= config.bin %> refresh --json',
+  ];
+
+  static override flags = {
+    duration: Flags.integer({ description: 'Seconds the credentials last (900–43200; a role with a lower maximum gets its maximum).', min: 900, max: 43200 }),
+    mode: Flags.string({ description: 'static: write the keys; process: write credential_process lines. Remembered in settings.', options: ['static', 'process'] }),
+    json: Flags.boolean({ description: 'Print the result as JSON on stdout (no progress output).' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Refresh);
+    const config = await loadConfig();
+    for (const warning of config.warnings) this.logToStderr(`okta-aws: ${warning}`);
+    const mode = flags.mode === 'process' || flags.mode === 'static' ? flags.mode : undefined;
+    const result = await refresh({
+      config,
+      ...(flags.duration === undefined ? {} : { duration: validateDuration(flags.duration) }),
+      ...(mode ? { mode } : {}),
+      entry: this.entry,
+      reporter: flags.json ? quietReporter : await listrReporter(),
+    });
+    if (mode && mode !== config.mode) await rememberMode(mode);
+    this.emit(flags.json, { profiles: result.profiles, removed: result.removed, failed: result.failed }, () =>
+      result.profiles.map((p) => `${p.profile}\t${p.roleArn}\texpires ${p.expiration}\n`).join(''),
+    );
+    const failure = partialFailure(result);
+    if (failure) throw failure;
+  }
+}

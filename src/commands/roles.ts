@@ -1,0 +1,21 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { listRoles } from '../services/roles.js';
+
+export default class Roles extends BaseCommand {
+  static override summary = 'List the AWS roles Okta grants you, with their profile names and expiry.';
+  static override examples = ['<%= config.bin %> roles', '<%= config.bin %> roles --json | jq -r \'.[].profile\''];
+
+  static override flags = {
+    json: Flags.boolean({ description: 'Print an array of {profile, roleArn, principalArn, accountId, roleName, expiration} on stdout.' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Roles);
+    const roles = await listRoles();
+    this.emit(flags.json, roles, () => {
+      const width = Math.max(...roles.map((r) => r.profile.length), 7);
+      return roles.map((r) => `${r.profile.padEnd(width)}  ${r.roleArn}  ${r.expiration ? `expires ${r.expiration}` : 'no live credentials'}\n`).join('');
+    });
+  }
+}

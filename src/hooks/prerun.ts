@@ -1,0 +1,32 @@
+import { type Hook, Parser } from '@oclif/core';
+import { join } from 'node:path';
+import { oneLine } from '../lib/errors.js';
+import { credentialsFor, ensureFresh } from '../services/fresh-credentials.js';
+
+/** Commands that read cached credentials. The first argument, when given, names the one they need. */
+const NEEDS_CREDENTIALS = new Set(['roles', 'assume', 'console-url']);
+
+/**
+ * Before roles/assume/console-url: a needed `okta-` profile that is missing, expired or within
+ * 5 minutes of expiry is refreshed first, with one line on stderr. When all is fresh this reads
+ * one cache file and nothing else.
+ */
+const hook: Hook<'prerun'> = async function (options) {
+  const { Command, argv, config } = options;
+  if (!NEEDS_CREDENTIALS.has(Command.id) || argv.some((a) => a === '--help' || a === '-h')) return;
+  const fresh = {
+    entry: { node: process.execPath, script: join(config.root, 'bin', 'run.js') },
+    onRefresh: (why: string) => process.stderr.write(`okta-aws: ${why}\n`),
+  };
+  try {
+    // The command's own parser says which argument is the target; a bad command line is left for the command to report.
+    const parsed = await Parser.parse(argv, { flags: Command.flags, args: Command.args, strict: false }).catch(() => undefined);
+    const target = parsed?.args.target as string | undefined;
+    if (target) await credentialsFor(target, fresh);
+    else await ensureFresh('all', fresh);
+  } catch (error) {
+    this.error(oneLine(error), { exit: (error as { exitCode?: number }).exitCode ?? 1 });
+  }
+};
+
+export default hook;

@@ -1,0 +1,95 @@
+import { UserError } from '../lib/errors.js';
+import type { HttpClient } from '../lib/http.js';
+import { extractSamlForm } from '../saml/form.js';
+import { type CodeSource, loginWithPassword } from './authn.js';
+
+/** Where the Okta session cookie lives between runs. */
+export interface SessionKeeper {
+  load(): Promise<string | undefined>;
+  save(sid: string): Promise<void>;
+  clear(): Promise<void>;
+}
+
+export interface SamlLogin {
+  ssoUrl: string;
+  username: string;
+  /** Asked only when the saved Okta session is gone, so a reuse touches no secret store. */
+  password: () => Promise<string>;
+  nextCode: CodeSource;
+  session: SessionKeeper;
+  /** Called once a fresh password login starts (for progress output). */
+  onLogin?: () => void;
+}
+
+export interface SamlResult {
+  /** The base64 SAMLResponse, ready for STS. */
+  samlResponse: string;
+  /** The form action (names the AWS partition and region). */
+  action: string | undefined;
+  /** True when the saved Okta session gave the assertion, with no password and no MFA. */
+  reusedSession: boolean;
+}
+
+/**
+ * Gets a SAML assertion for the AWS app. A live Okta session (`sid`) is used first; when it is
+ * gone, Okta serves a sign-in page without SAMLResponse, and we log in once with password + TOTP.
+ */
+export async function fetchSamlAssertion(http: HttpClient, login: SamlLogin): Promise<SamlResult> {
+  const origin = new URL(login.ssoUrl).origin;
+  const sid = await login.session.load();
+  if (sid) {
+    await http.setCookie(origin, 'sid', sid);
+    const html = await getSsoPage(http, login.ssoUrl);
+    try {
+      const form = extractSamlForm(html);
+      return { samlResponse: form.samlResponse, action: form.action, reusedSession: true };
+    } catch (error) {
+      if (!(error instanceof UserError) || error.code !== 'NO_SAML_RESPONSE') throw error;
+      await login.session.clear(); // the session expired; fall through to a fresh login
+    }
+  }
+
+  login.onLogin?.();
+  const sessionToken = await loginWithPassword(http, {
+    origin,
+    username: login.username,
+    password: await login.password(),
+    nextCode: login.nextCode,
+  });
+  const url = new URL(login.ssoUrl);
+  url.searchParams.set('sessionToken', sessionToken);
+  const html = await getSsoPage(http, url.toString());
+  let form;
+  try {
+    form = extractSamlForm(html);
+  } catch (error) {
+    if (error instanceof UserError && error.code === 'NO_SAML_RESPONSE') {
+      throw new UserError('Okta logged you in, but the SSO page had no SAMLResponse', {
+        hint: "Check that sso_url is the AWS app's embed link (…/app/amazon_aws/<id>/sso/saml) and that the app is assigned to you.",
+        code: 'NO_SAML_RESPONSE',
+      });
+    }
+    throw error;
+  }
+  const newSid = await http.cookie(origin, 'sid');
+  if (newSid) await login.session.save(newSid);
+  return { samlResponse: form.samlResponse, action: form.action, reusedSession: false };
+}
+
+async function getSsoPage(http: HttpClient, url: string): Promise<string> {
+  const response = await http.fetch(url, { headers: { Accept: 'text/html' } });
+  const host = new URL(url).host;
+  if (response.status === 404) {
+    throw new UserError(`The SSO URL was not found at ${host} (HTTP 404)`, {
+      hint: "Copy the AWS app's embed link from Okta (Admin → Applications → AWS → General) and run `okta-aws init --sso-url …`.",
+      code: 'HTTP_404',
+    });
+  }
+  if (response.status >= 400) {
+    throw new UserError(`Okta's SSO page answered HTTP ${response.status}`, {
+      hint: response.status >= 500 ? 'Okta may be having trouble; try again in a minute.' : 'Check sso_url with `okta-aws init`.',
+      code: `HTTP_${response.status}`,
+    });
+  }
+  return response.text();
+}

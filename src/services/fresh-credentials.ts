@@ -1,0 +1,65 @@
+import { type CredentialCache, cachedCredentials, isFresh, readCache } from '../aws/credential-cache.js';
+import { resolveTarget } from '../aws/targets.js';
+import type { GrantedRole, ProfileCredentials } from '../aws/types.js';
+import { UserError } from '../lib/errors.js';
+import { loadConfig } from './config.js';
+import { type RefreshResult, partialFailure, refresh } from './refresh.js';
+import { quietReporter } from './reporter.js';
+
+export interface FreshOptions {
+  env?: NodeJS.ProcessEnv;
+  entry: { node: string; script: string };
+  /** Told why a refresh is about to happen (one line for stderr). */
+  onRefresh?: (reason: string) => void;
+}
+
+/**
+ * The credential provider chain of this tool: the cache while it has more than 5 minutes left, else
+ * one refresh (Okta session reuse first) shared with any concurrent caller.
+ */
+export async function ensureFresh(profiles: string[] | 'all', options: FreshOptions): Promise<CredentialCache> {
+  const env = options.env ?? process.env;
+  const cache = await readCache(env);
+  const wanted = profiles === 'all' ? (cache?.roles.map((r) => r.profile) ?? []) : profiles;
+  const stale = wanted.filter((p) => !isFresh(cachedCredentials(cache, p)));
+  if (cache && stale.length === 0) return cache;
+
+  options.onRefresh?.(
+    !cache ? 'no cached credentials yet; refreshing' : `credentials for ${stale.length === 1 ? stale[0] : `${stale.length} profiles`} expire within 5 minutes; refreshing`,
+  );
+  const config = await loadConfig(env);
+  const result: RefreshResult | undefined = await refresh({ config, env, entry: options.entry, reporter: quietReporter, onlyIfStale: cache ? wanted : undefined });
+  const after = await readCache(env);
+  if (!after) throw new UserError('The refresh wrote no credential cache', { hint: 'Run `okta-aws refresh --debug` to see what happened.' });
+  const stillStale = wanted.filter((p) => after.roles.some((r) => r.profile === p) && !isFresh(cachedCredentials(after, p)));
+  if (stillStale.length > 0 && result) throw partialFailure(result) ?? new UserError(`No fresh credentials for ${stillStale.join(', ')}`, { hint: 'Run `okta-aws refresh`.' });
+  return after;
+}
+
+/** Profile name, role name or role ARN → the role and its fresh credentials. */
+export async function credentialsFor(target: string, options: FreshOptions): Promise<{ role: GrantedRole; credentials: ProfileCredentials; cache: CredentialCache }> {
+  const env = options.env ?? process.env;
+  let cache = (await readCache(env)) ?? (await ensureFresh('all', options));
+  const role = resolveTarget(target, cache.roles);
+  cache = await ensureFresh([role.profile], options);
+  const credentials = cachedCredentials(cache, role.profile);
+  if (!credentials) throw new UserError(`${role.profile} is no longer granted to you`, { hint: 'Run `okta-aws roles` to see the roles you have.' });
+  return { role, credentials, cache };
+}
+
+/** credential_process's output for a profile (botocore and the SDKs read exactly these fields). */
+export async function credentialProcessOutput(profile: string, options: FreshOptions): Promise<string> {
+  const env = options.env ?? process.env;
+  const known = await readCache(env);
+  if (known && !known.roles.some((r) => r.profile === profile)) {
+    // Granted roles can change; one refresh before calling the profile unknown.
+    await ensureFresh('all', { ...options, onRefresh: undefined });
+  }
+  const cache = await ensureFresh([profile], options);
+  const credentials = cachedCredentials(cache, profile);
+  if (!credentials) {
+    throw new UserError(`${profile} is not one of your Okta roles`, { hint: 'Run `okta-aws roles` to list them, and fix the profile name.', code: 'UNKNOWN_PROFILE' });
+  }
+  const entry = cache.credentials[profile]!;
+  return JSON.stringify({ Version: 1, AccessKeyId: entry.AccessKeyId, SecretAccessKey: entry.SecretAccessKey, SessionToken: entry.SessionToken, Expiration: entry.Expiration }) + '\n';
+}

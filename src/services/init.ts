@@ -1,0 +1,134 @@
+import { UserError } from '../lib/errors.js';
+import { registerSecret } from '../lib/log.js';
+import { settingsFile } from '../lib/paths.js';
+import { type CredentialMode, type Settings, type StoreName, readSettings, writeSettings } from '../lib/settings.js';
+import { normalizeTotpSecret } from '../lib/totp.js';
+import { validateRegion, validateSsoUrl } from '../lib/validate.js';
+import { migrateSecrets, openStore, storeNameFrom } from '../stores/index.js';
+import type { SecretName } from '../stores/secret-store.js';
+import type { Prompter } from '../ui/prompter.js';
+import { DEFAULT_REGION, loadConfig } from './config.js';
+import type { Reporter } from './reporter.js';
+import { type SignedIn, signIn } from './sign-in.js';
+
+export interface InitOptions {
+  ssoUrl?: string;
+  username?: string;
+  region?: string;
+  store?: StoreName;
+  verify: boolean;
+}
+
+export interface InitResult {
+  settingsFile: string;
+  store: StoreName;
+  /** Secrets moved from the previous store into the new one. */
+  moved: SecretName[];
+  /** The roles found by the verifying login (absent with --no-verify). */
+  roles?: SignedIn['roles'];
+}
+
+/** Turns a validator that throws UserErrors into one a prompt can show inline. */
+const inline = (check: (value: string) => unknown) => (value: string) => {
+  try {
+    check(value);
+    return undefined;
+  } catch (error) {
+    return error instanceof UserError ? `${error.message}. ${error.hint ?? ''}`.trim() : String(error);
+  }
+};
+
+/**
+ * Asks for what is missing (flags, then the old settings as defaults, then prompts), stores the
+ * secrets in the chosen store (moving them from the old one if it changed), writes settings.json,
+ * and unless told not to, logs in once to prove it all works.
+ */
+export async function runInit(options: InitOptions, io: { prompter: Prompter; reporter: Reporter; env?: NodeJS.ProcessEnv }): Promise<InitResult> {
+  const env = io.env ?? process.env;
+  const { prompter } = io;
+  const { settings: previous } = await readSettings(env);
+  const store = storeNameFrom({ flag: options.store, settings: previous, env });
+  const oldStore = previous?.secret_store ?? 'file';
+
+  const ask = async (given: string | undefined, existing: string | undefined, message: string, check: (v: string) => string, fallback?: string) => {
+    if (given !== undefined) return check(given);
+    if (!prompter.interactive && (existing ?? fallback) !== undefined) return check((existing ?? fallback)!);
+    return check(await prompter.input(message, { default: existing ?? fallback, validate: inline(check) }));
+  };
+  const ssoUrl = await ask(options.ssoUrl ?? env.OKTA_AWS_SSO_URL, previous?.sso_url, 'Okta SSO URL of the AWS app:', validateSsoUrl);
+  const username = await ask(options.username ?? env.OKTA_AWS_USERNAME, previous?.user_name, 'Okta username:', (v) => {
+    if (!v.trim()) throw new UserError('The username is empty', { hint: 'Use your Okta login, usually your email address.' });
+    return v.trim();
+  });
+  const region = await ask(options.region ?? env.OKTA_AWS_REGION, previous?.region, 'Default AWS region:', validateRegion, DEFAULT_REGION);
+
+  // Secrets in the old store survive a change of store: move them first, verified by reading back.
+  let moved: SecretName[] = [];
+  if (oldStore !== store && previous?.user_name) {
+    const from = await openStore(oldStore, env);
+    const to = await openStore(store, env);
+    await to.check();
+    if (to.writable) moved = await migrateSecrets({ from, to, user: previous.user_name });
+  }
+
+  const target = await openStore(store, env);
+  await target.check();
+  const current = async (name: SecretName) => (previous?.user_name === username ? target.get(username, name).catch(() => undefined) : undefined);
+  const password = await secretAnswer(prompter, env.OKTA_AWS_PASSWORD, await current('password'), 'Okta password', 'OKTA_AWS_PASSWORD', (v) => {
+    if (!v) throw new UserError('The password is empty', { hint: 'Type your Okta password.' });
+    return v;
+  });
+  const totpSecret = await secretAnswer(prompter, env.OKTA_AWS_TOTP_SECRET, await current('totp_secret'), 'TOTP secret (base32, or the otpauth:// URI)', 'OKTA_AWS_TOTP_SECRET', normalizeTotpSecret);
+
+  const settings: Settings = { ...previous, sso_url: ssoUrl, user_name: username, region, secret_store: store };
+  if (store !== 'file') {
+    delete settings.password;
+    delete settings.google_2fa_totp;
+  }
+  if (store === 'file') {
+    settings.password = password;
+    settings.google_2fa_totp = totpSecret;
+  }
+  // Into the keyring first: settings.json without secrets is written only once they are safe there.
+  if (store === 'keyring') {
+    await target.set(username, 'password', password);
+    await target.set(username, 'totp_secret', totpSecret);
+  }
+  await writeSettings(settings, env);
+
+  const result: InitResult = { settingsFile: settingsFile(env), store, moved };
+  if (options.verify) {
+    const config = await loadConfig(env, { store });
+    result.roles = (await signIn(config, env, io.reporter)).roles;
+  }
+  return result;
+}
+
+/** A secret never comes from a flag: the environment, else a masked prompt, else what is stored. */
+async function secretAnswer(
+  prompter: Prompter,
+  fromEnv: string | undefined,
+  stored: string | undefined,
+  label: string,
+  variable: string,
+  check: (value: string) => string,
+): Promise<string> {
+  if (fromEnv) {
+    registerSecret(fromEnv);
+    return check(fromEnv);
+  }
+  if (prompter.interactive) {
+    const hint = stored ? ' (Enter keeps the stored one)' : '';
+    const answer = await prompter.secret(`${label}${hint}:`, { validate: (v) => (v === '' && stored ? undefined : inline(check)(v)) });
+    registerSecret(answer);
+    return answer === '' && stored ? stored : check(answer);
+  }
+  if (stored) return stored;
+  throw new UserError(`No terminal to ask for the ${label}`, { hint: `Set ${variable} in the environment and run \`okta-aws init\` again.`, code: 'NO_TTY' });
+}
+
+/** `refresh --mode` is remembered, so later refreshes and the hook write the same kind of profile. */
+export async function rememberMode(mode: CredentialMode, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const { settings } = await readSettings(env);
+  if (settings) await writeSettings({ ...settings, mode }, env);
+}

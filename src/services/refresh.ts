@@ -1,0 +1,138 @@
+import { join } from 'node:path';
+import { type RoleOutcome, assumeAllRoles } from '../aws/sts.js';
+import { cachedCredentials, isFresh, readCache, writeCache } from '../aws/credential-cache.js';
+import { updateOwnedProfiles } from '../aws/credentials-file.js';
+import { regionFor } from '../aws/partitions.js';
+import type { ProfileCredentials } from '../aws/types.js';
+import { ensurePrivateDir } from '../lib/atomic-file.js';
+import { UserError } from '../lib/errors.js';
+import { withLock } from '../lib/lock.js';
+import { registerSecret } from '../lib/log.js';
+import { appHome, credentialsFile } from '../lib/paths.js';
+import type { CredentialMode } from '../lib/settings.js';
+import { readState, updateState } from '../lib/state.js';
+import type { Config } from './config.js';
+import { type Reporter, quietReporter } from './reporter.js';
+import { profileEntries } from './profile-entries.js';
+import { signIn } from './sign-in.js';
+
+export const DEFAULT_DURATION = 43200;
+
+export interface RefreshOptions {
+  config: Config;
+  env?: NodeJS.ProcessEnv;
+  duration?: number;
+  mode?: CredentialMode;
+  reporter?: Reporter;
+  /** How profiles in process mode call us back: absolute node and entry script. */
+  entry: { node: string; script: string };
+  /**
+   * Refresh only if one of these profiles is missing or stale once the lock is ours: a caller that
+   * waited for another process's refresh then finds fresh credentials and does nothing.
+   */
+  onlyIfStale?: string[];
+}
+
+export interface RefreshResult {
+  profiles: { profile: string; roleArn: string; expiration: string }[];
+  removed: string[];
+  failed: { profile: string; roleArn: string; error: string }[];
+  reusedSession: boolean;
+  mode: CredentialMode;
+  credentials: ProfileCredentials[];
+}
+
+/**
+ * One refresh: Okta session (or login) → SAML assertion → every role through STS at once → the
+ * credential cache and the credentials file. Serialized across processes, so concurrent callers
+ * share one Okta login instead of racing for the same TOTP step.
+ */
+export async function refresh(options: RefreshOptions & { onlyIfStale?: undefined }): Promise<RefreshResult>;
+export async function refresh(options: RefreshOptions): Promise<RefreshResult | undefined>;
+export async function refresh(options: RefreshOptions): Promise<RefreshResult | undefined> {
+  const env = options.env ?? process.env;
+  await ensurePrivateDir(appHome(env));
+  return withLock(
+    join(appHome(env), 'refresh.lock'),
+    async () => {
+      if (options.onlyIfStale) {
+        const cache = await readCache(env);
+        if (cache && options.onlyIfStale.every((p) => isFresh(cachedCredentials(cache, p)))) return undefined;
+      }
+      return refreshLocked(options, env);
+    },
+    { timeoutMs: 120_000 },
+  );
+}
+
+async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): Promise<RefreshResult> {
+  const { config } = options;
+  const reporter = options.reporter ?? quietReporter;
+  const mode = options.mode ?? config.mode;
+  const { samlAssertion, roles, sessionDuration, reusedSession } = await signIn(config, env, reporter);
+
+  const requested = options.duration ?? config.duration ?? DEFAULT_DURATION;
+  const remembered = (await readState(env)).role_durations ?? {};
+  const outcomes = await reporter.itemized(
+    `Assuming ${roles.length} role${roles.length === 1 ? '' : 's'} through STS`,
+    roles.map((r) => r.profile),
+    (finish) =>
+      assumeAllRoles({
+        roles,
+        samlAssertion,
+        region: config.region,
+        env,
+        durationFor: (role) => Math.min(requested, remembered[role.roleArn] ?? requested),
+        onDone: (outcome) => finish(roles.indexOf(outcome.role), 'error' in outcome ? outcome.error.message : undefined),
+      }),
+  );
+
+  const succeeded = outcomes.filter((o): o is Extract<RoleOutcome, { credentials: unknown }> => 'credentials' in o);
+  const credentials: ProfileCredentials[] = succeeded.map((o) => ({
+    ...o.credentials,
+    profile: o.role.profile,
+    roleArn: o.role.roleArn,
+    region: regionFor(o.role.partition, config.region),
+    partition: o.role.partition,
+    chained: false,
+  }));
+  for (const c of credentials) {
+    registerSecret(c.secretAccessKey);
+    registerSecret(c.sessionToken);
+  }
+
+  const failedProfiles = new Set(outcomes.filter((o) => 'error' in o).map((o) => o.role.profile));
+  const { removed } = await reporter.task(`Writing ${credentialsFile(env)}`, async () => {
+    await writeCache({ roles, credentials, ...(sessionDuration === undefined ? {} : { sessionDuration }) }, env);
+    const entries = profileEntries({ mode, roles, credentials, region: config.region, entry: options.entry });
+    return updateOwnedProfiles(credentialsFile(env), entries, { removeStale: true, keep: (name) => failedProfiles.has(name) });
+  });
+  if (removed.length > 0) reporter.note(`Removed profiles no longer granted: ${removed.join(', ')}`);
+
+  await updateState((state) => {
+    state.role_durations = { ...state.role_durations };
+    for (const o of succeeded) {
+      if (o.durationSeconds < requested) state.role_durations[o.role.roleArn] = o.durationSeconds;
+      else delete state.role_durations[o.role.roleArn];
+    }
+  }, env);
+
+  return {
+    profiles: credentials.map((c) => ({ profile: c.profile, roleArn: c.roleArn, expiration: c.expiration.toISOString() })),
+    removed,
+    failed: outcomes.flatMap((o) => ('error' in o ? [{ profile: o.role.profile, roleArn: o.role.roleArn, error: o.error.message }] : [])),
+    reusedSession,
+    mode,
+    credentials,
+  };
+}
+
+/** The error a command exits with when some roles failed (after the others were written). */
+export function partialFailure(result: RefreshResult): UserError | undefined {
+  if (result.failed.length === 0) return undefined;
+  const first = result.failed[0]!;
+  return new UserError(`${result.failed.length} of ${result.failed.length + result.profiles.length} roles failed; first: ${first.error}`, {
+    hint: 'The other profiles were written; fix the failing role (see above) and run `okta-aws refresh` again.',
+    code: 'PARTIAL',
+  });
+}

@@ -1,0 +1,29 @@
+/**
+ * How workflows show progress without knowing about terminals: the CLI passes a listr2 reporter,
+ * `--json`, credential-process and tests pass a quiet one.
+ */
+export interface Reporter {
+  /** One step of work with a title that may change while it runs. */
+  task<T>(title: string, work: (retitle: (title: string) => void) => Promise<T>): Promise<T>;
+  /**
+   * A step that shows one line per item; the work calls `finish(index, error?)` as each ends,
+   * so items that run concurrently are shown finishing in their own order.
+   */
+  itemized<T>(title: string, labels: string[], work: (finish: (index: number, error?: string) => void) => Promise<T>): Promise<T>;
+  /** A line of information (e.g. removed profiles), on stderr. */
+  note(line: string): void;
+}
+
+export const quietReporter: Reporter = {
+  task: (_title, work) => work(() => undefined),
+  itemized: (_title, _labels, work) => work(() => undefined),
+  note: () => undefined,
+};
+
+/** Notes only, as single lines on stderr: for the prerun hook and credential-process. */
+export const notesOnlyReporter: Reporter = {
+  ...quietReporter,
+  note: (line) => {
+    process.stderr.write(`${line}\n`);
+  },
+};

@@ -1,0 +1,30 @@
+import { cachedCredentials, readCache } from '../aws/credential-cache.js';
+import { UserError } from '../lib/errors.js';
+
+export interface RoleRow {
+  profile: string;
+  roleArn: string;
+  principalArn: string;
+  accountId: string;
+  roleName: string;
+  /** RFC 3339, or null when the profile has no live credentials. */
+  expiration: string | null;
+}
+
+/** The roles of the last refresh (the prerun hook has made them fresh). */
+export async function listRoles(env: NodeJS.ProcessEnv = process.env, now = Date.now()): Promise<RoleRow[]> {
+  const cache = await readCache(env);
+  if (!cache) throw new UserError('No roles known yet', { hint: 'Run `okta-aws refresh` first.', code: 'NO_CACHE' });
+  return cache.roles.map((role) => {
+    const credentials = cachedCredentials(cache, role.profile);
+    const live = credentials && credentials.expiration.getTime() > now;
+    return {
+      profile: role.profile,
+      roleArn: role.roleArn,
+      principalArn: role.principalArn,
+      accountId: role.accountId,
+      roleName: role.roleName,
+      expiration: live ? credentials.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z') : null,
+    };
+  });
+}

@@ -1,0 +1,51 @@
+import { UserError } from '../lib/errors.js';
+import { registerSecret } from '../lib/log.js';
+import { normalizeTotpSecret } from '../lib/totp.js';
+import type { SessionKeeper } from '../okta/sso.js';
+import { openStore, sessionStoreFor } from '../stores/index.js';
+import type { SecretName, SecretStore } from '../stores/secret-store.js';
+import type { Config } from './config.js';
+
+const LABEL: Record<SecretName, string> = { password: 'Okta password', totp_secret: 'TOTP secret', okta_session: 'Okta session' };
+const ENV_NAME: Partial<Record<SecretName, string>> = { password: 'OKTA_AWS_PASSWORD', totp_secret: 'OKTA_AWS_TOTP_SECRET' };
+
+/** The user's secrets, read from the store only when a login needs them, and registered for redaction. */
+export interface UserSecrets {
+  password(): Promise<string>;
+  totpSecret(): Promise<string>;
+  session: SessionKeeper;
+}
+
+export async function userSecrets(config: Config, env: NodeJS.ProcessEnv): Promise<UserSecrets> {
+  const store = await openStore(config.store, env);
+  const sessions = await sessionStoreFor(store, env);
+  const user = config.username;
+  const required = async (name: SecretName, from: SecretStore) => {
+    await from.check();
+    const value = await from.get(user, name);
+    if (!value) {
+      const fix = from.name === 'env' ? `set ${ENV_NAME[name] ?? name}` : `run \`okta-aws init\``;
+      throw new UserError(`No ${LABEL[name]} for ${user} in the ${from.name} store`, { hint: `To store one, ${fix}.`, code: 'NO_SECRET' });
+    }
+    registerSecret(value);
+    return value;
+  };
+  return {
+    password: () => required('password', store),
+    totpSecret: async () => normalizeTotpSecret(await required('totp_secret', store)),
+    session: {
+      async load() {
+        const sid = await sessions.get(user, 'okta_session').catch(() => undefined);
+        registerSecret(sid);
+        return sid;
+      },
+      async save(sid) {
+        registerSecret(sid);
+        await sessions.set(user, 'okta_session', sid);
+      },
+      async clear() {
+        await sessions.delete(user, 'okta_session');
+      },
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { profileName } from '../aws/profile-name.js';
+import type { GrantedRole } from '../aws/types.js';
+import { createHttpClient } from '../lib/http.js';
+import { registerSecret } from '../lib/log.js';
+import { fetchSamlAssertion } from '../okta/sso.js';
+import { decodeSamlResponse, parseAssertion } from '../saml/assertion.js';
+import type { Config } from './config.js';
+import type { Reporter } from './reporter.js';
+import { userSecrets } from './secrets.js';
+import { totpCodeSource } from './totp-clock.js';
+
+export interface SignedIn {
+  /** Base64 SAMLResponse, for STS. */
+  samlAssertion: string;
+  roles: GrantedRole[];
+  sessionDuration: number | undefined;
+  reusedSession: boolean;
+}
+
+/** Okta (session reuse, else password + TOTP) → the SAML assertion → the roles it grants. */
+export async function signIn(config: Config, env: NodeJS.ProcessEnv, reporter: Reporter): Promise<SignedIn> {
+  const secrets = await userSecrets(config, env);
+  const http = await createHttpClient({ env });
+  const saml = await reporter.task(`Signing in to Okta as ${config.username}`, async (retitle) => {
+    const result = await fetchSamlAssertion(http, {
+      ssoUrl: config.ssoUrl,
+      username: config.username,
+      password: secrets.password,
+      nextCode: totpCodeSource(config.username, secrets.totpSecret, env),
+      session: secrets.session,
+      onLogin: () => retitle(`Signing in to Okta as ${config.username} (password + TOTP)`),
+    });
+    retitle(result.reusedSession ? 'Reused the Okta session (no password, no MFA)' : `Signed in to Okta as ${config.username} (password + TOTP)`);
+    return result;
+  });
+  registerSecret(saml.samlResponse);
+  const assertion = parseAssertion(decodeSamlResponse(saml.samlResponse));
+  return {
+    samlAssertion: saml.samlResponse,
+    sessionDuration: assertion.sessionDuration,
+    reusedSession: saml.reusedSession,
+    roles: assertion.roles.map((r) => ({
+      profile: profileName(r.roleArn, config.aliases),
+      roleArn: r.roleArn,
+      principalArn: r.principalArn,
+      accountId: r.accountId,
+      roleName: r.roleName,
+      partition: r.partition,
+    })),
+  };
+}

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile, utimes } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withLock } from '../../../src/lib/lock.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lock-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('withLock', () => {
+  it('serializes critical sections', async () => {
+    const lock = join(dir, 'x.lock');
+    let inside = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 6 }, () =>
+        withLock(lock, async () => {
+          inside += 1;
+          most = Math.max(most, inside);
+          await sleep(15);
+          inside -= 1;
+        }),
+      ),
+    );
+    expect(most).toBe(1);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('releases the lock when the work throws', async () => {
+    const lock = join(dir, 'x.lock');
+    await expect(withLock(lock, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('takes over a lock left by a process that died', async () => {
+    const lock = join(dir, 'x.lock');
+    const child = spawn(process.execPath, ['-e', '0']);
+    await new Promise((resolve) => child.on('exit', resolve));
+    await writeFile(lock, JSON.stringify({ pid: child.pid, host: hostname() }));
+    const started = Date.now();
+    expect(await withLock(lock, async () => 'got it', { timeoutMs: 2_000 })).toBe('got it');
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('takes over a lock whose holder went quiet past staleMs', async () => {
+    const lock = join(dir, 'x.lock');
+    await writeFile(lock, JSON.stringify({ pid: process.pid, host: 'another-host' }));
+    const past = new Date(Date.now() - 60_000);
+    await utimes(lock, past, past);
+    expect(await withLock(lock, async () => 1, { staleMs: 1_000, timeoutMs: 2_000 })).toBe(1);
+  });
+
+  it('gives up with a clear error when a live holder keeps it', async () => {
+    const lock = join(dir, 'x.lock');
+    await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname() }));
+    await expect(withLock(lock, async () => 1, { timeoutMs: 300 })).rejects.toThrow(/waiting for the lock .* held by pid/);
+  });
+});
