@@ -1,0 +1,33 @@
+/** The faults the Okta emulator can be told to produce, and their validation (they also arrive as JSON). */
+import { optionalNumber, optionalString, requireObject, type FaultBase } from './faults.js';
+
+export type OktaFault =
+  /** The next `count` requests to `path` get 429 E0000047 with X-Rate-Limit-Reset `resetInSeconds` ahead (default 1). */
+  | { kind: 'rateLimit'; count?: number; path?: string; resetInSeconds?: number }
+  /** The next `count` requests to `path` get 500 E0000009. */
+  | { kind: 'serverError'; count?: number; path?: string }
+  /** The next `count` requests to `path` get an HTML maintenance page (status default 200) instead of JSON. */
+  | { kind: 'html'; count?: number; path?: string; status?: number }
+  /** The next `count` requests to `path` are accepted and never answered. */
+  | { kind: 'hang'; count?: number; path?: string }
+  /** The next `count` SSO pages with a live session: sign-in page, no SAMLResponse. */
+  | { kind: 'noSamlResponse'; count?: number }
+  /** The next `count` SSO pages: app-level MFA (step-up) page with `var stateToken`. */
+  | { kind: 'stepUp'; count?: number }
+  /** The next `count` SSO pages: a SAMLResponse whose XML does not parse. */
+  | { kind: 'brokenSaml'; count?: number }
+  /** The next `count` SSO pages: a valid assertion without the AWS Role attribute. */
+  | { kind: 'noRoles'; count?: number };
+
+const KINDS = new Set(['rateLimit', 'serverError', 'html', 'hang', 'noSamlResponse', 'stepUp', 'brokenSaml', 'noRoles']);
+
+export function validateOktaFault(raw: unknown): OktaFault {
+  const o = requireObject(raw);
+  const kind = optionalString(o, 'kind');
+  if (!kind || !KINDS.has(kind)) throw new Error(`unknown Okta fault kind ${JSON.stringify(o.kind)}; one of ${[...KINDS].join(', ')}`);
+  optionalNumber(o, 'count');
+  optionalString(o, 'path');
+  optionalNumber(o, 'resetInSeconds');
+  optionalNumber(o, 'status');
+  return o as unknown as OktaFault & FaultBase;
+}
