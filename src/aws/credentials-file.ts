@@ -1,0 +1,138 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { isCode, resolveLinkTarget, writeFileAtomic } from '../lib/atomic-file.js';
+import { UserError } from '../lib/errors.js';
+import { withLock } from '../lib/lock.js';
+import { parseIniSections } from './ini-sections.js';
+import { isOwnedProfile } from './profile-name.js';
+
+export type Profiles = Record<string, Record<string, string>>;
+
+export interface UpdateOptions {
+  /** Remove `okta-` sections that are not in `profiles`. */
+  removeStale: boolean;
+  /** A stale section this returns true for is left as it is (e.g. a role whose refresh failed). */
+  keep?: (name: string) => boolean;
+}
+
+/**
+ * Every profile in the file, keys lower-cased, read with the same botocore-faithful parser the
+ * writer uses. (Not the `ini` package: it cuts values at `;`/`#`, nests `[a.b]` sections, turns
+ * `true` into a boolean and knows no `key: value` or continuation lines, so it would disagree with
+ * the AWS CLI about what the file says.) A missing file has no profiles.
+ */
+export async function readProfiles(path: string): Promise<Profiles> {
+  const bytes = await readBytes(path);
+  if (!bytes) return {};
+  const profiles: Profiles = {};
+  for (const section of parseIniSections(bytes.toString('latin1'), path).sections) {
+    profiles[section.name] = Object.fromEntries([...section.entries].map(([key, value]) => [key, Buffer.from(value, 'latin1').toString('utf8')]));
+  }
+  return profiles;
+}
+
+/**
+ * Writes the given `okta-` profiles into the credentials file, changing nothing else: see
+ * {@link spliceProfiles}. The read-modify-write holds a lock next to the real file (symlinks
+ * followed), and the file is replaced atomically, or not at all when nothing changed.
+ */
+export async function updateOwnedProfiles(path: string, profiles: Profiles, options: UpdateOptions): Promise<{ written: string[]; removed: string[] }> {
+  checkProfiles(profiles);
+  const target = await resolveLinkTarget(path);
+  await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+  return withLock(`${target}.lock`, async () => {
+    const before = await readBytes(target);
+    const { bytes, removed } = spliceProfiles(before ?? Buffer.alloc(0), profiles, options, path);
+    if (!before || !bytes.equals(before)) await writeFileAtomic(target, bytes);
+    return { written: Object.keys(profiles), removed };
+  });
+}
+
+/**
+ * The new file bytes. The file must parse as botocore would parse it (else a UserError naming the
+ * line). Then, on the original bytes:
+ * - an `okta-` section is its header line through its last key (or continuation) line. Comments and
+ *   blank lines after that last key, up to the next header, are NOT part of it: they usually
+ *   introduce what follows, so they stay, whatever happens to the section;
+ * - an `okta-` section named in `profiles` is replaced where it stands; one not named is removed
+ *   when `removeStale` (and `keep` does not claim it), else left byte for byte;
+ * - profiles not yet in the file are appended, after a blank line unless the file already ends
+ *   with one, in the order given;
+ * - an indented `[section]` header right after a changed `okta-` section is refused: configparser
+ *   would read it as part of the value above once those lines change;
+ * - every other byte is copied as it was (line endings, spacing, a missing final newline: one is
+ *   added only when a section must be appended after it). New text uses the file's line ending.
+ */
+export function spliceProfiles(original: Buffer, profiles: Profiles, options: UpdateOptions, path: string): { bytes: Buffer; removed: string[] } {
+  const { sections, eol } = parseIniSections(original.toString('latin1'), path);
+  const pieces: Buffer[] = [];
+  const removed: string[] = [];
+  const pending = new Set(Object.keys(profiles));
+  let cursor = 0;
+  for (const [index, section] of sections.entries()) {
+    if (!isOwnedProfile(section.name)) continue;
+    const entries = pending.has(section.name) ? profiles[section.name] : undefined;
+    const stale = !entries && options.removeStale && !options.keep?.(section.name);
+    if (!entries && !stale) continue;
+    const following = sections[index + 1];
+    if (following && following.indent > 0) {
+      // Once the lines above it change, configparser would read it as the continuation of a value.
+      throw new UserError(`okta-aws cannot update ${path} safely: the [${following.name}] header at line ${following.line} is indented`, {
+        hint: 'Remove the spaces before that [section] header, then run again; okta-aws left the file unchanged.',
+        code: 'BAD_CREDENTIALS_FILE',
+      });
+    }
+    pieces.push(original.subarray(cursor, section.start));
+    cursor = section.end;
+    if (entries) {
+      const text = render(section.name, entries, eol);
+      // The last line had no line ending: keep it that way, so an unchanged profile is an unchanged file.
+      const unterminated = section.end === original.length && original.at(-1) !== 0x0a;
+      pieces.push(unterminated ? text.subarray(0, text.length - eol.length) : text);
+      pending.delete(section.name);
+    } else {
+      removed.push(section.name);
+    }
+  }
+  pieces.push(original.subarray(cursor));
+
+  let body = Buffer.concat(pieces);
+  for (const name of pending) {
+    body = Buffer.concat([body, Buffer.from(separator(body, eol)), render(name, profiles[name] ?? {}, eol)]);
+  }
+  return { bytes: body, removed };
+}
+
+function render(name: string, entries: Record<string, string>, eol: string): Buffer {
+  const lines = [`[${name}]`, ...Object.entries(entries).map(([key, value]) => `${key} = ${value}`)];
+  return Buffer.from(lines.map((line) => line + eol).join(''), 'utf8');
+}
+
+/** What goes between the existing text and an appended section: end the last line, then one blank line. */
+function separator(body: Buffer, eol: string): string {
+  if (body.length === 0) return '';
+  const text = body.toString('latin1');
+  if (!text.endsWith('\n')) return eol + eol;
+  const lastLine = text.slice(0, -1).split('\n').pop() ?? '';
+  return lastLine.trim() === '' ? '' : eol;
+}
+
+/** Guards against a caller bug that would corrupt the file or touch a section we do not own. */
+function checkProfiles(profiles: Profiles): void {
+  for (const [name, entries] of Object.entries(profiles)) {
+    if (!isOwnedProfile(name) || !/^[^\s[\]]+$/.test(name)) throw new Error(`Refusing to write the profile "${name}": okta-aws writes only okta-… names without spaces or brackets`);
+    for (const [key, value] of Object.entries(entries)) {
+      if (!/^[A-Za-z0-9_.-]+$/.test(key)) throw new Error(`Refusing to write the key "${key}" in [${name}]`);
+      if (/[\r\n]/.test(value)) throw new Error(`Refusing to write a multi-line value for ${key} in [${name}]`);
+    }
+  }
+}
+
+async function readBytes(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return undefined;
+    throw error;
+  }
+}

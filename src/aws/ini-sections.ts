@@ -1,0 +1,116 @@
+import { UserError } from '../lib/errors.js';
+
+/**
+ * A line-exact reader for the AWS shared credentials file, following the rules of Python's
+ * configparser as botocore uses it (RawConfigParser, strict): full-line `#`/`;` comments, no inline
+ * comments, `=` or `:` between key and value, indented continuation lines, and no duplicate sections
+ * or keys. It works on a latin1 view of the bytes, so every offset it reports is a byte offset and
+ * the caller can splice the original bytes without re-encoding anything it does not own.
+ */
+
+export interface IniSection {
+  /** The header text, trimmed: `[ okta-x ]` is `okta-x`. */
+  name: string;
+  /** 1-based line of the header. */
+  line: number;
+  /** Characters of whitespace before the `[`: configparser reads an indented header as part of the value above it when that value is indented less. */
+  indent: number;
+  /** Byte offset where the header line starts. */
+  start: number;
+  /**
+   * Byte offset just past the last line that belongs to the section: its last key or continuation
+   * line (end of line included), or the header line when it has no keys. Comments and blank lines
+   * after that are not part of it.
+   */
+  end: number;
+  /** Keys lower-cased (as configparser does), values as botocore sees them (latin1 view). */
+  entries: Map<string, string>;
+}
+
+export interface IniDocument {
+  sections: IniSection[];
+  /** The file's own line ending, so new text matches it. */
+  eol: '\n' | '\r\n';
+}
+
+const BOM = '\xef\xbb\xbf'; // UTF-8 BOM seen through latin1
+
+/** Python's str.strip() on the ASCII whitespace a credentials file can hold. */
+function trim(text: string): string {
+  return text.replace(/^[ \t\f\v\r\n]+|[ \t\f\v\r\n]+$/g, '');
+}
+
+/**
+ * Parses `text` (the file's bytes as latin1). A line botocore would reject is a UserError naming
+ * its line number; the line itself is never echoed, as it may hold a secret.
+ */
+export function parseIniSections(text: string, path: string): IniDocument {
+  const sections: IniSection[] = [];
+  const seen = new Map<string, number>();
+  let section: IniSection | undefined;
+  let key: string | undefined;
+  let valueLines: string[] = [];
+  let indentLevel = 0;
+
+  const finishValue = () => {
+    // configparser joins continuation lines with \n and drops trailing blank ones.
+    if (section && key !== undefined) section.entries.set(key, valueLines.join('\n').replace(/[ \t\f\v\r\n]+$/, ''));
+  };
+  const fail = (line: number, why: string) =>
+    new UserError(`${path} line ${line} is not valid: ${why}`, {
+      hint: 'Fix or remove that line (the AWS CLI cannot read this file either); okta-aws left the file unchanged.',
+      code: 'BAD_CREDENTIALS_FILE',
+    });
+
+  let offset = text.startsWith(BOM) ? BOM.length : 0;
+  for (let line = 1; offset < text.length; line += 1) {
+    const newline = text.indexOf('\n', offset);
+    const next = newline < 0 ? text.length : newline + 1;
+    const content = text.slice(offset, newline < 0 ? text.length : newline);
+    const start = offset;
+    offset = next;
+
+    const stripped = trim(content);
+    if (stripped === '') {
+      if (key !== undefined) valueLines.push('');
+      continue;
+    }
+    if (stripped.startsWith('#') || stripped.startsWith(';')) continue;
+
+    const indent = content.search(/[^ \t\f\v\r]/);
+    if (section && key !== undefined && indent > indentLevel) {
+      valueLines.push(stripped);
+      section.end = next;
+      continue;
+    }
+    indentLevel = indent;
+
+    const close = stripped.lastIndexOf(']');
+    if (stripped.startsWith('[') && close >= 2) {
+      finishValue();
+      key = undefined;
+      const name = trim(stripped.slice(1, close));
+      const earlier = seen.get(name);
+      if (earlier !== undefined) throw fail(line, `the section [${name}] already started at line ${earlier}`);
+      seen.set(name, line);
+      section = { name, line, indent, start, end: next, entries: new Map() };
+      sections.push(section);
+      continue;
+    }
+    if (!section) throw fail(line, 'it comes before any [section] header and is neither blank nor a # comment');
+
+    const delimiter = stripped.search(/[=:]/);
+    const name = delimiter < 0 ? '' : trim(stripped.slice(0, delimiter)).toLowerCase();
+    if (name === '') throw fail(line, 'expected "key = value", a [section] header, a # comment or a blank line');
+    if (section.entries.has(name)) throw fail(line, `the key "${name}" appears twice in [${section.name}]`);
+    finishValue();
+    key = name;
+    valueLines = [trim(stripped.slice(delimiter + 1))];
+    section.entries.set(name, valueLines[0] ?? '');
+    section.end = next;
+  }
+  finishValue();
+
+  const firstNewline = text.indexOf('\n');
+  return { sections, eol: firstNewline > 0 && text[firstNewline - 1] === '\r' ? '\r\n' : '\n' };
+}
