@@ -1,7 +1,7 @@
 import { UserError } from '../lib/errors.js';
-import { proxyAgent, timeoutFromEnv } from '../lib/http.js';
 import { debug } from '../lib/log.js';
 import { regionFor } from './partitions.js';
+import { loadSts, stsRequestHandler } from './sdk.js';
 import type { AwsCredentials, GrantedRole } from './types.js';
 
 /** STS's documented range for DurationSeconds. */
@@ -32,12 +32,7 @@ export interface AssumeAllOptions {
  */
 export async function assumeAllRoles(options: AssumeAllOptions): Promise<RoleOutcome[]> {
   const env = options.env ?? process.env;
-  const [{ STSClient, AssumeRoleWithSAMLCommand }, { NodeHttpHandler }, agent] = await Promise.all([
-    import('@aws-sdk/client-sts'),
-    import('@smithy/node-http-handler'),
-    proxyAgent(env),
-  ]);
-  const timeout = timeoutFromEnv(env);
+  const [{ STSClient, AssumeRoleWithSAMLCommand }, requestHandler] = await Promise.all([loadSts(), stsRequestHandler(env)]);
   const clients = new Map<string, InstanceType<typeof STSClient>>();
   const clientFor = (role: GrantedRole) => {
     const region = regionFor(role.partition, options.region);
@@ -45,11 +40,7 @@ export async function assumeAllRoles(options: AssumeAllOptions): Promise<RoleOut
     if (!client) {
       client = new STSClient({
         region,
-        requestHandler: new NodeHttpHandler({
-          connectionTimeout: timeout,
-          requestTimeout: timeout,
-          ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
-        }),
+        requestHandler,
       });
       clients.set(region, client);
     }

@@ -1,0 +1,23 @@
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import { proxyAgent, timeoutFromEnv } from '../lib/http.js';
+
+/**
+ * The STS client module, loaded on demand (it is the heaviest import here). The SDK's notice that
+ * its 2027 releases need Node 22 would be noise on every run: the lock file pins a version that
+ * supports the Node 20 this package declares, so it is switched off.
+ */
+export async function loadSts(): Promise<typeof import('@aws-sdk/client-sts')> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  return import('@aws-sdk/client-sts');
+}
+
+/** An HTTP handler with our timeout and, when configured, the proxy (the SDK ignores HTTPS_PROXY). */
+export async function stsRequestHandler(env: NodeJS.ProcessEnv): Promise<NodeHttpHandler> {
+  const [{ NodeHttpHandler }, agent] = await Promise.all([import('@smithy/node-http-handler'), proxyAgent(env)]);
+  const timeout = timeoutFromEnv(env);
+  return new NodeHttpHandler({
+    connectionTimeout: timeout,
+    requestTimeout: timeout,
+    ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
+  });
+}
