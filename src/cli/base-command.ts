@@ -28,6 +28,11 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<void> {
+    if (error.name === 'ExitPromptError') {
+      process.stderr.write('okta-aws: cancelled; nothing was changed.\n');
+      process.exitCode = 130;
+      return;
+    }
     const oclifExit = (error as { oclif?: { exit?: number } }).oclif?.exit;
     if (oclifExit !== undefined && error.name === 'ExitError') throw error;
     const exitCode = (error as { exitCode?: number }).exitCode ?? (oclifExit !== undefined ? 2 : 1);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, unlinkSync } from 'node:fs';
 import { chmod, lstat, mkdir, open, readlink, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -20,6 +20,18 @@ export async function resolveLinkTarget(path: string): Promise<string> {
   throw new Error(`Too many symbolic links at ${path}`);
 }
 
+/** Temp files being written right now: removed if the process exits (Ctrl-C) before the rename. */
+const pending = new Set<string>();
+process.on('exit', () => {
+  for (const path of pending) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // already renamed or removed
+    }
+  }
+});
+
 /**
  * Replaces a file so that readers see either the old or the new bytes, never a mix: a temp file in
  * the same folder, fsync, rename, fsync of the folder. An existing file keeps its mode; a new one
@@ -35,24 +47,28 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     if (!isCode(error, 'ENOENT')) throw error;
   }
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  pending.add(temp);
+  try {
+    await writeTemp(temp, data, mode);
+    await rename(temp, target);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  } finally {
+    pending.delete(temp);
+  }
+  await syncDir(dir);
+}
+
+async function writeTemp(temp: string, data: string | Uint8Array, mode: number): Promise<void> {
   const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {
     await handle.writeFile(data);
     await handle.chmod(mode); // the umask may have narrowed or widened what open() set
     await handle.sync();
-  } catch (error) {
+  } finally {
     await handle.close();
-    await unlink(temp).catch(() => undefined);
-    throw error;
   }
-  await handle.close();
-  try {
-    await rename(temp, target);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await syncDir(dir);
 }
 
 async function syncDir(dir: string): Promise<void> {

@@ -7,7 +7,7 @@ import { validateRegion, validateSsoUrl } from '../lib/validate.js';
 import { migrateSecrets, openStore, storeNameFrom } from '../stores/index.js';
 import type { SecretName } from '../stores/secret-store.js';
 import type { Prompter } from '../ui/prompter.js';
-import { DEFAULT_REGION, loadConfig } from './config.js';
+import { type Config, DEFAULT_REGION } from './config.js';
 import type { Reporter } from './reporter.js';
 import { type SignedIn, signIn } from './sign-in.js';
 
@@ -62,45 +62,39 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   });
   const region = await ask(options.region ?? env.OKTA_AWS_REGION, previous?.region, 'Default AWS region:', validateRegion, DEFAULT_REGION);
 
-  // Secrets in the old store survive a change of store: move them first, verified by reading back.
-  let moved: SecretName[] = [];
-  if (oldStore !== store && previous?.user_name) {
-    const from = await openStore(oldStore, env);
-    const to = await openStore(store, env);
-    await to.check();
-    if (to.writable) moved = await migrateSecrets({ from, to, user: previous.user_name });
-  }
-
-  const target = await openStore(store, env);
-  await target.check();
-  const current = async (name: SecretName) => (previous?.user_name === username ? target.get(username, name).catch(() => undefined) : undefined);
-  const password = await secretAnswer(prompter, env.OKTA_AWS_PASSWORD, await current('password'), 'Okta password', 'OKTA_AWS_PASSWORD', (v) => {
+  const oldSecrets = openStore(oldStore, env);
+  const stored = async (name: SecretName) => (previous?.user_name === username ? oldSecrets.get(username, name).catch(() => undefined) : undefined);
+  const password = await secretAnswer(prompter, env.OKTA_AWS_PASSWORD, await stored('password'), 'Okta password', 'OKTA_AWS_PASSWORD', (v) => {
     if (!v) throw new UserError('The password is empty', { hint: 'Type your Okta password.' });
     return v;
   });
-  const totpSecret = await secretAnswer(prompter, env.OKTA_AWS_TOTP_SECRET, await current('totp_secret'), 'TOTP secret (base32, or the otpauth:// URI)', 'OKTA_AWS_TOTP_SECRET', normalizeTotpSecret);
+  const totpSecret = await secretAnswer(prompter, env.OKTA_AWS_TOTP_SECRET, await stored('totp_secret'), 'TOTP secret (base32, or the otpauth:// URI)', 'OKTA_AWS_TOTP_SECRET', normalizeTotpSecret);
 
+  const target = openStore(store, env);
+  await target.check();
+  const result: InitResult = { settingsFile: settingsFile(env), store, moved: [] };
+  // Prove the answers work before anything is stored: a failed login leaves the old settings as they were.
+  if (options.verify) {
+    // The session cookie the login earns goes where the other secrets are now; a move takes it along.
+    const sessionStore = oldStore !== store && previous?.user_name === username ? oldStore : store;
+    const config: Config = { ssoUrl, username, region, store: sessionStore, duration: undefined, mode: 'static', aliases: previous?.account_aliases ?? {}, settings: previous, warnings: [] };
+    result.roles = (await signIn(config, env, io.reporter, { password, totpSecret })).roles;
+  }
+
+  // A change of store moves every secret first (copied, read back, then deleted), so none is lost.
+  if (oldStore !== store && previous?.user_name && target.writable) {
+    result.moved = await migrateSecrets({ from: oldSecrets, to: target, user: previous.user_name });
+  }
   const settings: Settings = { ...previous, sso_url: ssoUrl, user_name: username, region, secret_store: store };
-  if (store !== 'file') {
-    delete settings.password;
-    delete settings.google_2fa_totp;
-  }
-  if (store === 'file') {
-    settings.password = password;
-    settings.google_2fa_totp = totpSecret;
-  }
+  delete settings.password;
+  delete settings.google_2fa_totp;
+  if (store === 'file') Object.assign(settings, { password, google_2fa_totp: totpSecret });
   // Into the keyring first: settings.json without secrets is written only once they are safe there.
   if (store === 'keyring') {
     await target.set(username, 'password', password);
     await target.set(username, 'totp_secret', totpSecret);
   }
   await writeSettings(settings, env);
-
-  const result: InitResult = { settingsFile: settingsFile(env), store, moved };
-  if (options.verify) {
-    const config = await loadConfig(env, { store });
-    result.roles = (await signIn(config, env, io.reporter)).roles;
-  }
   return result;
 }
 

@@ -16,9 +16,10 @@ export interface UserSecrets {
   session: SessionKeeper;
 }
 
-export async function userSecrets(config: Config, env: NodeJS.ProcessEnv): Promise<UserSecrets> {
-  const store = await openStore(config.store, env);
-  const sessions = await sessionStoreFor(store, env);
+/** `given` are secrets typed during init: they are checked by a login before anything stores them. */
+export function userSecrets(config: Config, env: NodeJS.ProcessEnv, given?: { password: string; totpSecret: string }): UserSecrets {
+  const store = openStore(config.store, env);
+  const sessions = sessionStoreFor(store, env);
   const user = config.username;
   const required = async (name: SecretName, from: SecretStore) => {
     await from.check();
@@ -31,8 +32,8 @@ export async function userSecrets(config: Config, env: NodeJS.ProcessEnv): Promi
     return value;
   };
   return {
-    password: () => required('password', store),
-    totpSecret: async () => normalizeTotpSecret(await required('totp_secret', store)),
+    password: async () => given?.password ?? required('password', store),
+    totpSecret: async () => normalizeTotpSecret(given?.totpSecret ?? (await required('totp_secret', store))),
     session: {
       async load() {
         const sid = await sessions.get(user, 'okta_session').catch(() => undefined);

@@ -18,8 +18,8 @@ export interface SignedIn {
 }
 
 /** Okta (session reuse, else password + TOTP) → the SAML assertion → the roles it grants. */
-export async function signIn(config: Config, env: NodeJS.ProcessEnv, reporter: Reporter): Promise<SignedIn> {
-  const secrets = await userSecrets(config, env);
+export async function signIn(config: Config, env: NodeJS.ProcessEnv, reporter: Reporter, given?: { password: string; totpSecret: string }): Promise<SignedIn> {
+  const secrets = userSecrets(config, env, given);
   const http = await createHttpClient({ env });
   const saml = await reporter.task(`Signing in to Okta as ${config.username}`, async (retitle) => {
     const result = await fetchSamlAssertion(http, {
