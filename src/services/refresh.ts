@@ -118,7 +118,7 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
   }, env);
 
   return {
-    profiles: credentials.map((c) => ({ profile: c.profile, roleArn: c.roleArn, expiration: c.expiration.toISOString() })),
+    profiles: credentials.map((c) => ({ profile: c.profile, roleArn: c.roleArn, expiration: c.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z') })),
     removed,
     failed: outcomes.flatMap((o) => ('error' in o ? [{ profile: o.role.profile, roleArn: o.role.roleArn, error: o.error.message }] : [])),
     reusedSession,
