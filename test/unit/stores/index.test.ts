@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../../src/lib/errors.js';
+import { EnvStore } from '../../../src/stores/env-store.js';
+import { FileStore } from '../../../src/stores/file-store.js';
+import { openStore, sessionStoreFor, storeNameFrom } from '../../../src/stores/index.js';
+import { KeyringStore } from '../../../src/stores/keyring-store.js';
+import { SessionFileStore } from '../../../src/stores/session-store.js';
+
+describe('storeNameFrom', () => {
+  it('is file when nothing says otherwise', () => {
+    expect(storeNameFrom({ env: {} })).toBe('file');
+    expect(storeNameFrom({ settings: { sso_url: 'https://x' }, env: {} })).toBe('file');
+  });
+
+  it('ranks OKTA_AWS_SECRET_STORE over --store over settings', () => {
+    const settings = { secret_store: 'keyring' as const };
+    expect(storeNameFrom({ settings, env: {} })).toBe('keyring');
+    expect(storeNameFrom({ flag: 'file', settings, env: {} })).toBe('file');
+    expect(storeNameFrom({ flag: 'file', settings, env: { OKTA_AWS_SECRET_STORE: 'env' } })).toBe('env');
+    expect(storeNameFrom({ flag: 'file', settings, env: { OKTA_AWS_SECRET_STORE: '' } })).toBe('file');
+  });
+
+  it('names the source and the valid names for an unknown store', () => {
+    for (const [sources, source] of [
+      [{ env: { OKTA_AWS_SECRET_STORE: 'vault' } }, 'OKTA_AWS_SECRET_STORE'],
+      [{ flag: 'vault', env: {} }, '--store'],
+      [{ settings: { secret_store: 'vault' as never }, env: {} }, 'secret_store'],
+    ] as const) {
+      const error = (() => {
+        try {
+          storeNameFrom(sources);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).message).toContain(source);
+      expect((error as UserError).message).toContain('"vault"');
+      expect((error as UserError).hint).toBe('Use one of: file, keyring, env.');
+    }
+  });
+});
+
+describe('openStore', () => {
+  it('opens each store without touching anything (the keyring module loads on first use)', () => {
+    expect(openStore('file', {})).toBeInstanceOf(FileStore);
+    expect(openStore('env', {})).toBeInstanceOf(EnvStore);
+    expect(openStore('keyring', {})).toBeInstanceOf(KeyringStore);
+  });
+});
+
+describe('sessionStoreFor', () => {
+  it('keeps the session in a writable store, and in session.json beside a read-only one', () => {
+    const file = new FileStore({});
+    expect(sessionStoreFor(file, {})).toBe(file);
+    expect(sessionStoreFor(new EnvStore({}), {})).toBeInstanceOf(SessionFileStore);
+  });
+});
