@@ -1,6 +1,7 @@
 import { type Hook, Parser } from '@oclif/core';
 import { join } from 'node:path';
 import { oneLine } from '../lib/errors.js';
+import { redact } from '../lib/log.js';
 import { credentialsFor, ensureFresh } from '../services/fresh-credentials.js';
 
 /** Commands that read cached credentials. The first argument, when given, names the one they need. */
@@ -25,7 +26,9 @@ const hook: Hook<'prerun'> = async function (options) {
     if (target) await credentialsFor(target, fresh);
     else await ensureFresh('all', fresh);
   } catch (error) {
-    this.error(oneLine(error), { exit: (error as { exitCode?: number }).exitCode ?? 1 });
+    // One line, like every other failure; then an oclif exit error stops the command from running.
+    process.stderr.write(`okta-aws: ${redact(oneLine(error))}\n`);
+    this.exit((error as { exitCode?: number }).exitCode ?? 1);
   }
 };
 
