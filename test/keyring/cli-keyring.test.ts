@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Emulators, FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERNAME, startEmulators } from '../emulators/index.js';
+import { type Sandbox, runCli, sandbox } from '../helpers/cli.js';
+import { writePythonSettings } from '../helpers/journey.js';
+
+// Runs inside scripts/with-secret-service.sh: a real gnome-keyring on a private D-Bus session.
+let emu: Emulators;
+let box: Sandbox;
+
+beforeEach(async () => {
+  emu = await startEmulators();
+  box = await sandbox(emu.env);
+  for (const name of ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME']) if (process.env[name]) box.env[name] = process.env[name];
+});
+afterEach(async () => {
+  for (const secret of ['password', 'totp_secret', 'okta_session']) {
+    try {
+      execFileSync('secret-tool', ['clear', 'service', 'okta-aws', 'username', `${FIXTURE_USERNAME}:${secret}`], { env: box.env });
+    } catch {
+      // not there
+    }
+  }
+  await Promise.all([box.cleanup(), emu.close()]);
+});
+
+const lookup = (secret: string) =>
+  execFileSync('secret-tool', ['lookup', 'service', 'okta-aws', 'username', `${FIXTURE_USERNAME}:${secret}`], { env: box.env, encoding: 'utf8' });
+
+describe('the keyring store through the CLI', () => {
+  it('migrates a Python settings file into the keyring, then refresh works with no secret left in settings.json', async () => {
+    await writePythonSettings(box, emu);
+    const init = await runCli(['init', '--store', 'keyring', '--no-verify'], { env: box.env });
+    expect(init.stderr).toMatch(/Moved password, totp_secret into the keyring store/);
+    expect(init.code).toBe(0);
+
+    const settingsText = await readFile(box.settings, 'utf8');
+    expect(JSON.parse(settingsText)).toMatchObject({ secret_store: 'keyring', user_name: FIXTURE_USERNAME, sso_url: emu.okta.ssoUrl });
+    expect(settingsText).not.toContain(FIXTURE_PASSWORD);
+    expect(settingsText).not.toContain(FIXTURE_TOTP_SECRET);
+    expect(lookup('password')).toBe(FIXTURE_PASSWORD);
+    expect(lookup('totp_secret')).toBe(FIXTURE_TOTP_SECRET);
+
+    const refresh = await runCli(['refresh', '--json'], { env: box.env });
+    expect(refresh.stderr).toBe('');
+    expect(refresh.code).toBe(0);
+    expect(JSON.parse(refresh.stdout).profiles).toHaveLength(3);
+    // The Okta session cookie went to the keyring too, not to a file.
+    const sid = lookup('okta_session');
+    expect(sid.length).toBeGreaterThan(10);
+    expect(await readFile(box.settings, 'utf8')).not.toContain(sid);
+
+    // And back: nothing lost.
+    const back = await runCli(['init', '--store', 'file', '--no-verify'], { env: box.env });
+    expect(back.code).toBe(0);
+    const restored = JSON.parse(await readFile(box.settings, 'utf8'));
+    expect(restored).toMatchObject({ password: FIXTURE_PASSWORD, google_2fa_totp: FIXTURE_TOTP_SECRET, secret_store: 'file' });
+    expect(() => lookup('password')).toThrow();
+  });
+});
