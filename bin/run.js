@@ -1,24 +1,58 @@
 #!/usr/bin/env node
-// Entry point of both bins (okta-aws, okta-aws-cred-helper).
+// Entry point of both bins (okta-aws, okta-aws-cred-helper). CommonJS (bin/package.json) on
+// purpose: Node starts a CommonJS file a few milliseconds faster than an ES module, and the two
+// fast paths below are run before every AWS call.
+'use strict';
+const { readFileSync } = require('node:fs');
+const { homedir } = require('node:os');
+const { join, resolve } = require('node:path');
+
 const args = process.argv.slice(2);
 
-// Fast path: SDKs run `credential-process <profile>` before every AWS call; a fresh cache answers
-// without loading oclif, the AWS SDK or anything else.
-const served =
-  args.length === 2 &&
-  args[0] === 'credential-process' &&
-  !args[1].startsWith('-') &&
-  (await import('../dist/fast/credential-process.js')).serveFromCache(args[1]);
+/**
+ * `credential-process <profile>` with a fresh cache: print it without loading oclif, the AWS SDK
+ * or any of dist/. Mirrors src/aws/credential-cache.ts (path, 5-minute threshold, field names);
+ * anything it cannot answer falls through to the full command.
+ */
+function serveFromCache(profile) {
+  const home = process.env.OKTA_AWS_HOME ? resolve(process.env.OKTA_AWS_HOME) : join(homedir(), '.aws', 'okta-aws');
+  let entry;
+  try {
+    const cache = JSON.parse(readFileSync(join(home, 'cache', 'credentials.json'), 'utf8'));
+    entry = cache.version === 1 && cache.credentials ? cache.credentials[profile] : undefined;
+  } catch {
+    return false;
+  }
+  if (!entry || !(Date.parse(entry.Expiration) - Date.now() > 5 * 60 * 1000)) return false;
+  const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = entry;
+  process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId, SecretAccessKey, SessionToken, Expiration }) + '\n');
+  return true;
+}
 
-if (!served) {
+/** `--version`, which scripts call to probe for the tool: oclif's format, without oclif. */
+function printVersion() {
+  const { name, version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
+  process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
+  return true;
+}
+
+const answered =
+  (args.length === 2 && args[0] === 'credential-process' && !args[1].startsWith('-') && serveFromCache(args[1])) ||
+  (args.length === 1 && args[0] === '--version' && printVersion());
+
+if (!answered) {
   // Ctrl-C: exit 130 through process.exit, so the exit handlers drop our locks and temp files.
   // Every write is a rename of a complete file, so nothing is ever half-written.
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
     process.once(signal, () => {
-      process.stderr.write(`\nokta-aws: interrupted; files are as they were before this step.\n`);
+      process.stderr.write('\nokta-aws: interrupted; files are as they were before this step.\n');
       process.exit(code);
     });
   }
-  const { execute } = await import('@oclif/core');
-  await execute({ dir: import.meta.url });
+  require('@oclif/core')
+    .execute({ dir: join(__dirname, '..', 'package.json') })
+    .catch((error) => {
+      process.stderr.write(`okta-aws: ${error && error.message ? error.message : error}\n`);
+      process.exitCode = 1;
+    });
 }

@@ -56,7 +56,11 @@ export async function oktaPost<T>(http: HttpClient, url: string, body: unknown):
   }
 }
 
-function rateLimitWait(response: HttpResponse): number | undefined {
+/**
+ * How long to wait before retrying a 429: until `X-Rate-Limit-Reset` (epoch seconds) plus a margin,
+ * or `undefined` when that is further away than we are willing to stall. Shared with the SSO page.
+ */
+export function rateLimitWait(response: HttpResponse): number | undefined {
   const reset = Number(response.headers.get('x-rate-limit-reset'));
   if (!Number.isFinite(reset) || reset <= 0) return 1_000;
   const waitMs = Math.max(0, reset * 1000 - Date.now()) + 250;
@@ -83,14 +87,16 @@ async function readJson<T>(response: HttpResponse, url: string): Promise<T> {
     });
   }
   if (response.status >= 200 && response.status < 300) return parsed as T;
-  if (response.status >= 500 && !(parsed as OktaErrorBody).errorCode) throw serverError(host, response.status);
+  // A 5xx is Okta's trouble even when it comes with Okta's error body (500 E0000009 "Internal Server
+  // Error"): telling the user to check their settings, as for a 4xx, would send them the wrong way.
+  if (response.status >= 500) throw serverError(host, response.status, (parsed as OktaErrorBody).errorCode);
   throw new OktaApiError(response.status, parsed as OktaErrorBody);
 }
 
-function serverError(host: string, status: number): UserError {
-  return new UserError(`Okta (${host}) answered HTTP ${status}`, {
+function serverError(host: string, status: number, errorCode?: string): UserError {
+  return new UserError(`Okta (${host}) answered HTTP ${status}${errorCode ? ` (${errorCode})` : ''}`, {
     hint: 'Okta may be having trouble; try again in a minute (status.okta.com shows incidents).',
-    code: `HTTP_${status}`,
+    code: errorCode ?? `HTTP_${status}`,
   });
 }
 

@@ -1,6 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../lib/errors.js';
 import type { HttpClient } from '../lib/http.js';
+import { debug } from '../lib/log.js';
 import { extractSamlForm } from '../saml/form.js';
+import { rateLimitWait } from './api.js';
 import { type CodeSource, loginWithPassword } from './authn.js';
 
 /** Where the Okta session cookie lives between runs. */
@@ -76,9 +79,28 @@ export async function fetchSamlAssertion(http: HttpClient, login: SamlLogin): Pr
   return { samlResponse: form.samlResponse, action: form.action, reusedSession: false };
 }
 
+/** As for the JSON API: a rate-limited SSO page is retried after X-Rate-Limit-Reset, at most this often. */
+const MAX_SSO_RATE_LIMIT_RETRIES = 2;
+
 async function getSsoPage(http: HttpClient, url: string): Promise<string> {
-  const response = await http.fetch(url, { headers: { Accept: 'text/html' } });
+  let response = await http.fetch(url, { headers: { Accept: 'text/html' } });
+  // Okta rate-limits the app's SSO URL too. Without this, a 429 here ended the run with "check
+  // sso_url", which is wrong: wait until the reset (bounded) and ask again, like oktaPost does.
+  // Safe to repeat: a 429 means Okta did not look at the request (the session token is unspent).
+  for (let attempt = 0; response.status === 429 && attempt < MAX_SSO_RATE_LIMIT_RETRIES; attempt += 1) {
+    const waitMs = rateLimitWait(response);
+    if (waitMs === undefined) break;
+    debug(`SSO page rate limited by Okta; waiting ${waitMs} ms`);
+    await sleep(waitMs);
+    response = await http.fetch(url, { headers: { Accept: 'text/html' } });
+  }
   const host = new URL(url).host;
+  if (response.status === 429) {
+    throw new UserError(`Okta's rate limit was hit on the SSO page (HTTP 429)`, {
+      hint: 'Wait a minute and try again; if it keeps happening, ask your Okta admin about the rate limits.',
+      code: 'E0000047',
+    });
+  }
   if (response.status === 404) {
     throw new UserError(`The SSO URL was not found at ${host} (HTTP 404)`, {
       hint: "Copy the AWS app's embed link from Okta (Admin → Applications → AWS → General) and run `okta-aws init --sso-url …`.",

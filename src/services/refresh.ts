@@ -101,6 +101,17 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
     registerSecret(c.sessionToken);
   }
 
+  // Every role failed: nothing was gained, so nothing is written (not even the removal of profiles
+  // no longer granted), and the error is the roles' own (its hint says what to fix), instead of
+  // partialFailure's "the other profiles were written", which would be untrue.
+  const firstError = outcomes.find((o): o is Extract<RoleOutcome, { error: unknown }> => 'error' in o)?.error;
+  if (succeeded.length === 0 && firstError) {
+    throw new UserError(`${roles.length === 1 ? 'The role' : `All ${roles.length} roles`} failed; first: ${firstError.message}`, {
+      hint: `${firstError.hint ?? 'Run again with --debug to see more.'} The credentials file was left unchanged.`,
+      code: firstError.code,
+    });
+  }
+
   const failedProfiles = new Set(outcomes.filter((o) => 'error' in o).map((o) => o.role.profile));
   const { removed } = await reporter.task(`Writing ${credentialsFile(env)}`, async () => {
     await writeCache({ roles, credentials, ...(sessionDuration === undefined ? {} : { sessionDuration }) }, env);

@@ -1,0 +1,95 @@
+/**
+ * `npm run demo`: the whole user journey — init → refresh → roles → assume → console-url →
+ * credential-process — against the bundled emulated Okta org, STS and federation endpoint on
+ * loopback, in a throwaway HOME. Secrets are masked in what it shows.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERNAME, startEmulators } from '../test/emulators/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'bin', 'run.js');
+if (!existsSync(join(root, 'dist', 'commands'))) {
+  console.error('demo: the CLI is not built yet; run `npm install` (or `npm run build`) first.');
+  process.exit(1);
+}
+
+const emu = await startEmulators({ stsLatencyMs: 150 });
+const home = await mkdtemp(join(tmpdir(), 'okta-aws-demo-'));
+const env: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  HOME: home,
+  NO_COLOR: '1',
+  AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
+  AWS_CONFIG_FILE: join(home, '.aws', 'config'),
+  ...emu.env,
+};
+const mask = (text: string) =>
+  text
+    .replace(/(aws_secret_access_key = |aws_session_token = |AWS_SECRET_ACCESS_KEY=|AWS_SESSION_TOKEN=|"SecretAccessKey":"|"SessionToken":")('?)([^'"\n]{6})[^'"\n]*/g, '$1$2$3…')
+    .replace(/SigninToken=[^&\s]+/, 'SigninToken=…');
+
+function run(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let failed = false;
+async function step(title: string, what: string, args: string[], extra: NodeJS.ProcessEnv = {}): Promise<string> {
+  console.log(`\n━━ ${title}\n$ okta-aws ${args.join(' ')}`);
+  const started = Date.now();
+  const result = await run(args, extra);
+  const indent = (text: string) => text.trimEnd().split('\n').map((l) => `  │ ${l}`).join('\n');
+  if (result.stderr.trim()) console.log(`${indent(mask(result.stderr))}   (stderr)`);
+  if (result.stdout.trim()) console.log(indent(mask(result.stdout)));
+  const ok = result.code === 0;
+  failed ||= !ok;
+  console.log(`  ${ok ? '✔' : '✖'} ${what} (exit ${result.code}, ${Date.now() - started} ms)`);
+  return result.stdout;
+}
+
+try {
+  console.log(`Emulated Okta org: ${emu.okta.url}   STS: ${emu.sts.url}   sign-in: ${emu.federation.url}`);
+  console.log(`Throwaway HOME: ${home}`);
+  await mkdir(join(home, '.aws'), { recursive: true });
+  const mine = '# my own profiles: okta-aws must not touch these bytes\n[default]\naws_access_key_id = AKIAEXAMPLE000000000\naws_secret_access_key = example\n';
+  await writeFile(env.AWS_SHARED_CREDENTIALS_FILE!, mine);
+
+  await step(
+    '1. init',
+    'stored the settings (0600) and proved them with one login; the password and TOTP secret came from the environment, never from flags',
+    ['init', '--sso-url', emu.okta.ssoUrl, '--username', FIXTURE_USERNAME, '--region', 'ap-southeast-2'],
+    { OKTA_AWS_PASSWORD: FIXTURE_PASSWORD, OKTA_AWS_TOTP_SECRET: FIXTURE_TOTP_SECRET },
+  );
+  const authnAfterInit = emu.okta.counters.authn;
+  await step('2. refresh', 'assumed every role concurrently and wrote one profile each', ['refresh']);
+  console.log(`  Okta logins for this refresh: ${emu.okta.counters.authn - authnAfterInit} (the session from init was reused); STS calls in flight at once: ${emu.sts.counters.maxInFlight}`);
+  const file = await readFile(env.AWS_SHARED_CREDENTIALS_FILE!, 'utf8');
+  console.log(`  ${file.startsWith(mine) ? '✔' : '✖'} your own profiles and comments are byte-for-byte as they were:`);
+  console.log(mask(file).trimEnd().split('\n').slice(0, 12).map((l) => `  │ ${l}`).join('\n') + '\n  │ …');
+  failed ||= !file.startsWith(mine);
+
+  await step('3. roles', 'listed the granted roles and when their credentials expire', ['roles']);
+  await step('4. assume', 'printed exports for eval "$(okta-aws assume …)"', ['assume', 'okta-111111111111-Admin', '--shell', 'bash']);
+  const url = await step('5. console-url', 'got a sign-in token from the federation endpoint and built a console login URL', ['console-url', 'Admin', '--destination', 's3']);
+  const login = await fetch(url.trim(), { redirect: 'manual' });
+  console.log(`  the emulated federation endpoint accepts it: HTTP ${login.status} → ${login.headers.get('location')}`);
+  failed ||= login.status !== 302;
+  await step('6. credential-process', 'served credentials from the cache for an SDK credential_process line', ['credential-process', 'okta-222222222222-Auditor']);
+  await step('7. refresh --mode process', 'profiles now call okta-aws themselves, so every SDK refreshes on its own', ['refresh', '--mode', 'process']);
+  console.log(`\n${failed ? '✖ Something failed above.' : '✔ The whole journey worked.'} Total Okta password logins: ${emu.okta.counters.authn}, TOTP verifications: ${emu.okta.counters.verify}.`);
+} finally {
+  await emu.close();
+  await rm(home, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
