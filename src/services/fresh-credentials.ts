@@ -49,17 +49,16 @@ export async function credentialsFor(target: string, options: FreshOptions): Pro
 
 /** credential_process's output for a profile (botocore and the SDKs read exactly these fields). */
 export async function credentialProcessOutput(profile: string, options: FreshOptions): Promise<string> {
-  const env = options.env ?? process.env;
-  const known = await readCache(env);
-  if (known && !known.roles.some((r) => r.profile === profile)) {
-    // Granted roles can change; one refresh before calling the profile unknown.
-    await ensureFresh('all', { ...options, onRefresh: undefined });
+  // A profile the last refresh did not grant is a typo or a revoked role: say so rather than log in
+  // to Okta again on every call an SDK makes.
+  const known = await readCache(options.env ?? process.env);
+  const cache = known && !known.roles.some((r) => r.profile === profile) ? known : await ensureFresh([profile], options);
+  const entry = cache.credentials[profile];
+  if (!entry || !cache.roles.some((r) => r.profile === profile)) {
+    throw new UserError(`${profile} is not one of your Okta roles`, {
+      hint: 'Run `okta-aws roles` to list them (or `okta-aws refresh` if it was granted just now), and fix the profile name.',
+      code: 'UNKNOWN_PROFILE',
+    });
   }
-  const cache = await ensureFresh([profile], options);
-  const credentials = cachedCredentials(cache, profile);
-  if (!credentials) {
-    throw new UserError(`${profile} is not one of your Okta roles`, { hint: 'Run `okta-aws roles` to list them, and fix the profile name.', code: 'UNKNOWN_PROFILE' });
-  }
-  const entry = cache.credentials[profile]!;
   return JSON.stringify({ Version: 1, AccessKeyId: entry.AccessKeyId, SecretAccessKey: entry.SecretAccessKey, SessionToken: entry.SessionToken, Expiration: entry.Expiration }) + '\n';
 }
