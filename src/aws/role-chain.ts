@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, ensurePrivateFile, isCode, writeFileAtomic } from '../lib/atomic-file.js';
 import { UserError } from '../lib/errors.js';
-import { loadSts, stsRequestHandler } from './sdk.js';
+import { loadSts, stsEndpointUrl, stsRequestHandler } from './sdk.js';
 import { debug, registerSecret } from '../lib/log.js';
 import { FRESH_FOR_MS } from './credential-cache.js';
 import { regionFor } from './partitions.js';
@@ -116,7 +116,8 @@ export async function assumeChainedRole(params: ChainParams): Promise<ProfileCre
     });
   }
   const env = params.env ?? process.env;
-  const [{ STSClient, AssumeRoleCommand }, requestHandler] = await Promise.all([loadSts(), stsRequestHandler(env)]);
+  const endpoint = params.stsEndpoint ?? stsEndpointUrl(request.region, env);
+  const [{ STSClient, AssumeRoleCommand }, requestHandler] = await Promise.all([loadSts(), stsRequestHandler(env, endpoint)]);
   const client = new STSClient({
     region: request.region,
     credentials: { accessKeyId: base.accessKeyId, secretAccessKey: base.secretAccessKey, sessionToken: base.sessionToken, expiration: base.expiration },

@@ -1,5 +1,5 @@
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
-import { proxyAgent, timeoutFromEnv } from '../lib/http.js';
+import { proxyAgents, timeoutFromEnv } from '../lib/http.js';
 
 /**
  * The STS client module, loaded on demand (it is the heaviest import here). The SDK's notice that
@@ -11,10 +11,16 @@ export async function loadSts(): Promise<typeof import('@aws-sdk/client-sts')> {
   return import('@aws-sdk/client-sts');
 }
 
+/** Where the SDK will send STS calls: the same rule it applies (endpoint overrides, then regional). */
+export function stsEndpointUrl(region: string, env: NodeJS.ProcessEnv): string {
+  return env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || `https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+}
+
 /** An HTTP handler with our timeout and, when configured, the proxy (the SDK ignores HTTPS_PROXY). */
-export async function stsRequestHandler(env: NodeJS.ProcessEnv): Promise<NodeHttpHandler> {
-  const [{ NodeHttpHandler }, agent] = await Promise.all([import('@smithy/node-http-handler'), proxyAgent(env)]);
+export async function stsRequestHandler(env: NodeJS.ProcessEnv, endpoint: string): Promise<NodeHttpHandler> {
+  const [{ NodeHttpHandler }, agentFor] = await Promise.all([import('@smithy/node-http-handler'), proxyAgents(env)]);
   const timeout = timeoutFromEnv(env);
+  const agent = agentFor?.(endpoint);
   return new NodeHttpHandler({
     connectionTimeout: timeout,
     requestTimeout: timeout,

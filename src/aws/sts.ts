@@ -1,7 +1,7 @@
 import { UserError } from '../lib/errors.js';
 import { debug } from '../lib/log.js';
 import { regionFor } from './partitions.js';
-import { loadSts, stsRequestHandler } from './sdk.js';
+import { loadSts, stsEndpointUrl, stsRequestHandler } from './sdk.js';
 import type { AwsCredentials, GrantedRole } from './types.js';
 
 /** STS's documented range for DurationSeconds. */
@@ -32,20 +32,13 @@ export interface AssumeAllOptions {
  */
 export async function assumeAllRoles(options: AssumeAllOptions): Promise<RoleOutcome[]> {
   const env = options.env ?? process.env;
-  const [{ STSClient, AssumeRoleWithSAMLCommand }, requestHandler] = await Promise.all([loadSts(), stsRequestHandler(env)]);
+  const { STSClient, AssumeRoleWithSAMLCommand } = await loadSts();
+  // One client per region (roles of other partitions use that partition's region).
   const clients = new Map<string, InstanceType<typeof STSClient>>();
-  const clientFor = (role: GrantedRole) => {
-    const region = regionFor(role.partition, options.region);
-    let client = clients.get(region);
-    if (!client) {
-      client = new STSClient({
-        region,
-        requestHandler,
-      });
-      clients.set(region, client);
-    }
-    return client;
-  };
+  for (const region of new Set(options.roles.map((role) => regionFor(role.partition, options.region)))) {
+    clients.set(region, new STSClient({ region, requestHandler: await stsRequestHandler(env, stsEndpointUrl(region, env)) }));
+  }
+  const clientFor = (role: GrantedRole) => clients.get(regionFor(role.partition, options.region))!;
 
   const assumeOne = async (role: GrantedRole): Promise<RoleOutcome> => {
     options.onStart?.(role);
@@ -76,7 +69,7 @@ export async function assumeAllRoles(options: AssumeAllOptions): Promise<RoleOut
           duration = shorter;
           continue;
         }
-        return { role, error: stsError(error, role) };
+        return { role, error: stsError(error, role, duration) };
       }
     }
   };
@@ -111,7 +104,7 @@ function exceedsMaxDuration(error: unknown): boolean {
   return e.name === 'ValidationError' && /MaxSessionDuration/i.test(e.message ?? '');
 }
 
-function stsError(error: unknown, role: GrantedRole): UserError {
+function stsError(error: unknown, role: GrantedRole, duration: number): UserError {
   if (error instanceof UserError) return error;
   const e = error as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const code = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Error');
@@ -124,6 +117,14 @@ function stsError(error: unknown, role: GrantedRole): UserError {
     case 'InvalidIdentityToken':
       return new UserError(what, { hint: "Ask your AWS admin to check the IAM SAML provider's metadata against Okta's.", code });
     case 'ValidationError':
+      // Past the end of the ladder the role's MaxSessionDuration is below what we asked: saying
+      // "use 900–43200" would be no help, since the duration asked already was in that range.
+      if (exceedsMaxDuration(error)) {
+        return new UserError(what, {
+          hint: `The role allows less than ${duration} s: ask for less with \`okta-aws refresh --duration ${MIN_DURATION}\`, or ask your AWS admin to raise its MaxSessionDuration.`,
+          code,
+        });
+      }
       return new UserError(what, { hint: `Use --duration between ${MIN_DURATION} and ${MAX_DURATION} seconds.`, code });
     default:
       if ((e.code ?? '').startsWith('E') || e.name === 'TimeoutError' || /ECONN|ENOTFOUND|socket/i.test(e.message ?? '')) {
