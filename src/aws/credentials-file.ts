@@ -38,13 +38,35 @@ export async function readProfiles(path: string): Promise<Profiles> {
  */
 export async function updateOwnedProfiles(path: string, profiles: Profiles, options: UpdateOptions): Promise<{ written: string[]; removed: string[] }> {
   checkProfiles(profiles);
-  const target = await resolveLinkTarget(path);
-  await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-  return withLock(`${target}.lock`, async () => {
-    const before = await readBytes(target);
-    const { bytes, removed } = spliceProfiles(before ?? Buffer.alloc(0), profiles, options, path);
-    if (!before || !bytes.equals(before)) await writeFileAtomic(target, bytes);
-    return { written: Object.keys(profiles), removed };
+  try {
+    const target = await resolveLinkTarget(path);
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+    return await withLock(`${target}.lock`, async () => {
+      const before = await readBytes(target);
+      const { bytes, removed } = spliceProfiles(before ?? Buffer.alloc(0), profiles, options, path);
+      if (!before || !bytes.equals(before)) await writeFileAtomic(target, bytes);
+      return { written: Object.keys(profiles), removed };
+    });
+  } catch (error) {
+    throw writeError(error, path);
+  }
+}
+
+/** errno codes that mean "this place cannot be written", whoever we are (root included). */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ENOSPC', 'EDQUOT', 'ELOOP', 'ENAMETOOLONG', 'EEXIST']);
+
+/**
+ * A filesystem refusal (read-only or immutable folder, a parent that is a file, a full disk) used
+ * to reach the user as a raw `ENOTDIR: not a directory, lstat …` labelled "looks like a bug".
+ * It is the user's to fix, and the atomic write guarantees the old file is intact: say both.
+ */
+function writeError(error: unknown, path: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof UserError || typeof code !== 'string' || !UNWRITABLE.has(code)) return error;
+  return new UserError(`Cannot write the AWS credentials file ${path} (${(error as Error).message.split(',')[0]})`, {
+    hint: 'Make sure its folder exists, is a folder and is writable (not read-only, immutable or full), or point AWS_SHARED_CREDENTIALS_FILE elsewhere; the file was left as it was.',
+    code,
+    cause: error,
   });
 }
 

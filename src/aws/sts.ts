@@ -127,7 +127,16 @@ function stsError(error: unknown, role: GrantedRole, duration: number): UserErro
       }
       return new UserError(what, { hint: `Use --duration between ${MIN_DURATION} and ${MAX_DURATION} seconds.`, code });
     default:
-      if ((e.code ?? '').startsWith('E') || e.name === 'TimeoutError' || /ECONN|ENOTFOUND|socket/i.test(e.message ?? '')) {
+      // The request timeout (OKTA_AWS_HTTP_TIMEOUT) as smithy reports it: say so plainly, not as
+      // "@smithy/node-http-handler - [ERROR] a request has exceeded the configured 2000 ms requestTimeout".
+      if (e.name === 'TimeoutError' || e.code === 'ETIMEDOUT') {
+        const ms = /(\d+) ms/.exec(e.message ?? '')?.[1];
+        return new UserError(`No answer from STS for ${role.roleArn}${ms ? ` within ${Math.round(Number(ms) / 1000)} s` : ''}`, {
+          hint: 'Check your network and proxy settings (HTTPS_PROXY, NO_PROXY, AWS_ENDPOINT_URL_STS), or raise OKTA_AWS_HTTP_TIMEOUT (seconds).',
+          code: 'TIMEOUT',
+        });
+      }
+      if ((e.code ?? '').startsWith('E') || /ECONN|ENOTFOUND|socket/i.test(e.message ?? '')) {
         return new UserError(`Cannot reach STS for ${role.roleArn}: ${e.message ?? code}`, {
           hint: 'Check your network and proxy settings (HTTPS_PROXY, NO_PROXY, AWS_ENDPOINT_URL_STS).',
           code: 'NETWORK',
