@@ -45,7 +45,7 @@ if (!answered) {
   // Every write is a rename of a complete file, so nothing is ever half-written.
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
     process.once(signal, () => {
-      process.stderr.write('\nokta-aws: interrupted; files are as they were before this step.\n');
+      process.stderr.write('\nokta-aws: interrupted; every file is as it was before this step. Run the command again to finish.\n');
       process.exit(code);
     });
   }

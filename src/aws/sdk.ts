@@ -24,6 +24,8 @@ export async function stsRequestHandler(env: NodeJS.ProcessEnv, endpoint: string
   return new NodeHttpHandler({
     connectionTimeout: timeout,
     requestTimeout: timeout,
+    // Without this smithy only logs a warning when the timeout passes, and a silent STS hangs the run.
+    throwOnRequestTimeout: true,
     ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
   });
 }

@@ -38,8 +38,17 @@ export abstract class BaseCommand extends Command {
     const exitCode = (error as { exitCode?: number }).exitCode ?? (oclifExit !== undefined ? 2 : 1);
     let line: string;
     if (oclifExit !== undefined) {
+      // oclif warns developers when run() never finished parsing; for a user's typo that is noise.
+      this.parsed = true;
       // A flag or argument the parser refused: its first line, and where to look.
-      line = `${error.message.split('\n')[0]}. See \`okta-aws ${this.id ?? ''} --help\`.`;
+      const reason = error.message
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !/^See more help/i.test(l))
+        .join(': ')
+        .replace(/\s*:\s*:/g, ':')
+        .replace(/[.\s]+$/, '');
+      line = `${reason}. See \`okta-aws ${this.id ?? ''} --help\`.`;
     } else {
       line = oneLine(error);
       if (process.env.OKTA_AWS_STACK === '1' && !(error as { hint?: unknown }).hint) line += `\n${error.stack ?? ''}`;

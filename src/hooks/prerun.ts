@@ -22,7 +22,8 @@ const hook: Hook<'prerun'> = async function (options) {
   try {
     // The command's own parser says which argument is the target; a bad command line is left for the command to report.
     const parsed = await Parser.parse(argv, { flags: Command.flags, args: Command.args, strict: false }).catch(() => undefined);
-    const target = parsed?.args.target as string | undefined;
+    if (!parsed) return;
+    const target = parsed.args.target as string | undefined;
     if (target) await credentialsFor(target, fresh);
     else await ensureFresh('all', fresh);
   } catch (error) {

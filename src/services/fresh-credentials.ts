@@ -28,7 +28,7 @@ export async function ensureFresh(profiles: string[] | 'all', options: FreshOpti
     !cache ? 'no cached credentials yet; refreshing' : `credentials for ${stale.length === 1 ? stale[0] : `${stale.length} profiles`} expire within 5 minutes; refreshing`,
   );
   const config = await loadConfig(env);
-  const result: RefreshResult | undefined = await refresh({ config, env, entry: options.entry, reporter: quietReporter, onlyIfStale: cache ? wanted : undefined });
+  const result: RefreshResult | undefined = await refresh({ config, env, entry: options.entry, reporter: quietReporter, onlyIfStale: profiles === 'all' && !cache ? undefined : wanted });
   const after = await readCache(env);
   if (!after) throw new UserError('The refresh wrote no credential cache', { hint: 'Run `okta-aws refresh --debug` to see what happened.' });
   const stillStale = wanted.filter((p) => after.roles.some((r) => r.profile === p) && !isFresh(cachedCredentials(after, p)));

@@ -131,6 +131,22 @@ describe('login failures leave the credentials file as it was', () => {
   }
 });
 
+describe('command-line mistakes', () => {
+  it('a flag value out of range is one line with the reason, exit 2, and no refresh attempt', async () => {
+    const run = await runCli(['refresh', '--duration', '100'], { env: box.env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('okta-aws: Parsing --duration: Expected an integer greater than or equal to 900 but received: 100. See `okta-aws refresh --help`.\n');
+    expect(emu.okta.counters.authn).toBe(0);
+  });
+
+  it('a missing argument is reported by the command, before the prerun hook tries to refresh', async () => {
+    const run = await runCli(['assume'], { env: box.env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^okta-aws: Missing 1 required arg: target/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
 describe('environment-only runs', () => {
   it('refresh works from OKTA_AWS_* alone, without a settings file', async () => {
     const run = await runCli(['refresh', '--json'], { env: { ...box.env, ...emu.fixtureEnv, OKTA_AWS_SECRET_STORE: 'env' } });

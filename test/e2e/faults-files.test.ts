@@ -83,6 +83,15 @@ describe('STS refusing', () => {
     await expectUntouched();
   });
 
+  it('an STS that never answers: OKTA_AWS_HTTP_TIMEOUT bounds the wait', async () => {
+    emu.sts.latencyMs = 20_000;
+    const started = Date.now();
+    const run = await runCli(['refresh'], { env: { ...box.env, OKTA_AWS_HTTP_TIMEOUT: '2' }, timeoutMs: 30_000 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expectFailure(run, { what: /No answer from STS .* within 2 s/, next: /OKTA_AWS_HTTP_TIMEOUT|network|proxy/ });
+    await expectUntouched();
+  });
+
   it('ExpiredTokenException: the hint is the clock', async () => {
     emu.sts.faults.add({ kind: 'ExpiredTokenException', count: 0 });
     expectFailure(await refresh(), { what: /STS refused .*ExpiredTokenException: Token must be redeemed within 5 minutes/, next: /check this machine's clock, then run `okta-aws refresh`/ });
@@ -185,7 +194,7 @@ describe('Ctrl-C in the middle of a refresh', () => {
     expect(run.code).toBe(130);
     expect(run.stdout).toBe('');
     const last = run.stderr.trimEnd().split('\n').at(-1);
-    expect(last).toMatch(/^okta-aws: interrupted; files are as they were/);
+    expect(last).toMatch(/^okta-aws: interrupted; every file is as it was before this step\. Run the command again/);
     expect(await readFile(box.credentials, 'utf8')).toBe(credentials);
     expect(await readFile(cacheFile(), 'utf8')).toBe(cache);
     expect(await leftovers(dirname(box.credentials), box.env.OKTA_AWS_HOME!)).toEqual([]);
