@@ -27,8 +27,6 @@ export interface SamlLogin {
 export interface SamlResult {
   /** The base64 SAMLResponse, ready for STS. */
   samlResponse: string;
-  /** The form action (names the AWS partition and region). */
-  action: string | undefined;
   /** True when the saved Okta session gave the assertion, with no password and no MFA. */
   reusedSession: boolean;
 }
@@ -45,7 +43,7 @@ export async function fetchSamlAssertion(http: HttpClient, login: SamlLogin): Pr
     const html = await getSsoPage(http, login.ssoUrl);
     try {
       const form = extractSamlForm(html);
-      return { samlResponse: form.samlResponse, action: form.action, reusedSession: true };
+      return { samlResponse: form.samlResponse, reusedSession: true };
     } catch (error) {
       if (!(error instanceof UserError) || error.code !== 'NO_SAML_RESPONSE') throw error;
       await login.session.clear(); // the session expired; fall through to a fresh login
@@ -76,7 +74,7 @@ export async function fetchSamlAssertion(http: HttpClient, login: SamlLogin): Pr
   }
   const newSid = await http.cookie(origin, 'sid');
   if (newSid) await login.session.save(newSid);
-  return { samlResponse: form.samlResponse, action: form.action, reusedSession: false };
+  return { samlResponse: form.samlResponse, reusedSession: false };
 }
 
 /** As for the JSON API: a rate-limited SSO page is retried after X-Rate-Limit-Reset, at most this often. */

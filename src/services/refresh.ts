@@ -37,9 +37,6 @@ export interface RefreshResult {
   profiles: { profile: string; roleArn: string; expiration: string }[];
   removed: string[];
   failed: { profile: string; roleArn: string; error: string }[];
-  reusedSession: boolean;
-  mode: CredentialMode;
-  credentials: ProfileCredentials[];
 }
 
 /**
@@ -69,7 +66,7 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
   const { config } = options;
   const reporter = options.reporter ?? quietReporter;
   const mode = options.mode ?? config.mode;
-  const { samlAssertion, roles, sessionDuration, reusedSession } = await signIn(config, env, reporter);
+  const { samlAssertion, roles, sessionDuration } = await signIn(config, env, reporter);
 
   const requested = options.duration ?? config.duration ?? DEFAULT_DURATION;
   const remembered = (await readState(env)).role_durations ?? {};
@@ -132,9 +129,6 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
     profiles: credentials.map((c) => ({ profile: c.profile, roleArn: c.roleArn, expiration: c.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z') })),
     removed,
     failed: outcomes.flatMap((o) => ('error' in o ? [{ profile: o.role.profile, roleArn: o.role.roleArn, error: o.error.message }] : [])),
-    reusedSession,
-    mode,
-    credentials,
   };
 }
 

@@ -14,7 +14,6 @@ export interface SignedIn {
   samlAssertion: string;
   roles: GrantedRole[];
   sessionDuration: number | undefined;
-  reusedSession: boolean;
 }
 
 /** Okta (session reuse, else password + TOTP) → the SAML assertion → the roles it grants. */
@@ -38,7 +37,6 @@ export async function signIn(config: Config, env: NodeJS.ProcessEnv, reporter: R
   return {
     samlAssertion: saml.samlResponse,
     sessionDuration: assertion.sessionDuration,
-    reusedSession: saml.reusedSession,
     roles: assertion.roles.map((r) => ({
       profile: profileName(r.roleArn, config.aliases),
       roleArn: r.roleArn,
