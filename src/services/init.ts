@@ -62,6 +62,9 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   });
   const region = await ask(options.region ?? env.OKTA_AWS_REGION, previous?.region, 'Default AWS region:', validateRegion, DEFAULT_REGION);
 
+  // A store that cannot work here (no Secret Service, env variables missing) fails before any question.
+  const target = openStore(store, env);
+  await target.check();
   const oldSecrets = openStore(oldStore, env);
   const stored = async (name: SecretName) => (previous?.user_name === username ? oldSecrets.get(username, name).catch(() => undefined) : undefined);
   const password = await secretAnswer(prompter, env.OKTA_AWS_PASSWORD, await stored('password'), 'Okta password', 'OKTA_AWS_PASSWORD', (v) => {
@@ -70,8 +73,6 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   });
   const totpSecret = await secretAnswer(prompter, env.OKTA_AWS_TOTP_SECRET, await stored('totp_secret'), 'TOTP secret (base32, or the otpauth:// URI)', 'OKTA_AWS_TOTP_SECRET', normalizeTotpSecret);
 
-  const target = openStore(store, env);
-  await target.check();
   const result: InitResult = { settingsFile: settingsFile(env), store, moved: [] };
   // Prove the answers work before anything is stored: a failed login leaves the old settings as they were.
   if (options.verify) {
