@@ -147,6 +147,19 @@ describe('command-line mistakes', () => {
   });
 });
 
+describe('the keyring store without a Secret Service', () => {
+  it('init --store keyring fails with one line that names the fix, before asking anything', async () => {
+    const run = await runCli(['init', '--store', 'keyring', '--sso-url', emu.okta.ssoUrl, '--username', FIXTURE_USERS.alice], {
+      env: { ...box.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^okta-aws: The OS keyring is not available here .*Use `--store file`, or start and unlock a Secret Service/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(emu.okta.counters.authn).toBe(0);
+    await expect(stat(box.settings)).rejects.toThrow();
+  });
+});
+
 describe('environment-only runs', () => {
   it('refresh works from OKTA_AWS_* alone, without a settings file', async () => {
     const run = await runCli(['refresh', '--json'], { env: { ...box.env, ...emu.fixtureEnv, OKTA_AWS_SECRET_STORE: 'env' } });
