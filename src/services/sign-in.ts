@@ -24,7 +24,11 @@ export async function signIn(config: Config, env: NodeJS.ProcessEnv, reporter: R
     const result = await fetchSamlAssertion(http, {
       ssoUrl: config.ssoUrl,
       username: config.username,
-      password: secrets.password,
+      // A login needs both secrets: a TOTP secret that is not base32 fails before the password is sent.
+      password: async () => {
+        await secrets.totpSecret();
+        return secrets.password();
+      },
       nextCode: totpCodeSource(config.username, secrets.totpSecret, env),
       session: secrets.session,
       onLogin: () => retitle(`Signing in to Okta as ${config.username} (password + TOTP)`),

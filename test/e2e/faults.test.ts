@@ -64,10 +64,11 @@ describe('settings that cannot work fail before anything is sent', () => {
     });
   }
 
-  it('a TOTP secret that is not base32 (and no TOTP code is ever sent)', async () => {
+  it('a TOTP secret that is not base32 (and the password is never sent)', async () => {
     await writePythonSettings(box, emu, { google_2fa_totp: 'KRSX-G5CT-MVRX-0189' });
     const line = expectFailure(await refresh(), { what: /The TOTP secret is not base32/, next: /Copy the secret again from Okta/ });
     expect(line).not.toContain('0189'); // not even the bad secret is echoed
+    expect(emu.okta.counters.authn).toBe(0);
     expect(emu.okta.counters.verify).toBe(0);
     await expectUntouched();
   });
