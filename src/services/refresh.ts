@@ -137,7 +137,7 @@ export function partialFailure(result: RefreshResult): UserError | undefined {
   if (result.failed.length === 0) return undefined;
   const first = result.failed[0]!;
   return new UserError(`${result.failed.length} of ${result.failed.length + result.profiles.length} roles failed; first: ${first.error}`, {
-    hint: 'The other profiles were written; fix the failing role (see above) and run `okta-aws refresh` again.',
+    hint: 'The other profiles were written; fix that role (`--json` lists every failure under "failed") and run `okta-aws refresh` again.',
     code: 'PARTIAL',
   });
 }
