@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/lib/errors.js';
 import { chooseStep, currentStep, normalizeTotpSecret, totpCode } from '../../../src/lib/totp.js';
+import { thrown } from '../../helpers/user-error.js';
 
 const RFC_KEY = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'; // base32 of "12345678901234567890"
-
-function thrown(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('totpCode', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/lib/errors.js';
 import { parseAssertion, partitionFromFormAction } from '../../../src/saml/assertion.js';
+import { thrown } from '../../helpers/user-error.js';
 
 const P = 'arn:aws:iam::111111111111:saml-provider/Okta';
 const R = 'arn:aws:iam::111111111111:role/Admin';
@@ -46,16 +46,6 @@ ${attributes}
     </${a}:AttributeStatement>
   </${a}:Assertion>
 </${p}:Response>`;
-}
-
-function thrown(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected a UserError');
 }
 
 describe('parseAssertion', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSamlResponse, extractSamlForm } from '../../../src/saml/form.js';
-import { UserError } from '../../../src/lib/errors.js';
+import { thrown } from '../../helpers/user-error.js';
 
 /** Okta's page escapes every non-alphanumeric character of the attribute values. */
 function oktaEscape(text: string): string {
@@ -23,16 +23,6 @@ function oktaPage(value: string, action = 'https://signin.aws.amazon.com/saml'):
 </form>
 <script type="text/javascript">document.getElementById('appForm').submit();</script>
 </body></html>`;
-}
-
-function thrown(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected a UserError');
 }
 
 describe('extractSamlForm', () => {
