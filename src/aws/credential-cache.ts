@@ -4,6 +4,7 @@ import { ensurePrivateDir, isCode, writeFileAtomic } from '../lib/atomic-file.js
 import { withLock } from '../lib/lock.js';
 import { cacheDir } from '../lib/paths.js';
 import type { GrantedRole, Partition, ProfileCredentials } from './types.js';
+import { rfc3339 } from '../lib/time.js';
 
 /** Credentials are served from cache while they have more than this left (the spec's 5 minutes). */
 export const FRESH_FOR_MS = 5 * 60 * 1000;
@@ -85,7 +86,7 @@ export async function writeCache(
         AccessKeyId: c.accessKeyId,
         SecretAccessKey: c.secretAccessKey,
         SessionToken: c.sessionToken,
-        Expiration: c.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        Expiration: rfc3339(c.expiration),
         RoleArn: c.roleArn,
         Region: c.region,
         Partition: c.partition,

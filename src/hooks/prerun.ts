@@ -2,7 +2,6 @@ import { type Hook, Parser } from '@oclif/core';
 import { join } from 'node:path';
 import { oneLine } from '../lib/errors.js';
 import { enableDebug, redact } from '../lib/log.js';
-import { credentialsFor, ensureFresh } from '../services/fresh-credentials.js';
 
 /** Commands that read cached credentials. The first argument, when given, names the one they need. */
 const NEEDS_CREDENTIALS = new Set(['roles', 'assume', 'console-url']);
@@ -21,6 +20,8 @@ const hook: Hook<'prerun'> = async function (options) {
     onRefresh: (why: string) => process.stderr.write(`okta-aws: ${why}\n`),
   };
   try {
+    // Loaded only for these commands: the hook runs before every command, and init or --help need none of it.
+    const { credentialsFor, ensureFresh } = await import('../services/fresh-credentials.js');
     // The command's own parser says which argument is the target; a bad command line is left for the command to report.
     const parsed = await Parser.parse(argv, { flags: Command.flags, args: Command.args, strict: false }).catch(() => undefined);
     if (!parsed) return;

@@ -2,6 +2,7 @@ import { regionFor } from '../aws/partitions.js';
 import type { GrantedRole, ProfileCredentials } from '../aws/types.js';
 import { UserError } from '../lib/errors.js';
 import type { CredentialMode } from '../lib/settings.js';
+import { rfc3339 } from '../lib/time.js';
 
 /** Quote for credential_process: botocore splits it like a POSIX shell, the JS SDK runs it in one. */
 function quote(path: string): string {
@@ -12,8 +13,6 @@ function quote(path: string): string {
   }
   return `"${path}"`;
 }
-
-const rfc3339 = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * The keys of each `okta-` profile. static: the keys themselves (plus the expiry the original tool

@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import { type Reporter, quietReporter } from './reporter.js';
 import { profileEntries } from './profile-entries.js';
 import { signIn } from './sign-in.js';
+import { rfc3339 } from '../lib/time.js';
 
 export const DEFAULT_DURATION = 43200;
 
@@ -126,7 +127,7 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
   }, env);
 
   return {
-    profiles: credentials.map((c) => ({ profile: c.profile, roleArn: c.roleArn, expiration: c.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z') })),
+    profiles: credentials.map((c) => ({ profile: c.profile, roleArn: c.roleArn, expiration: rfc3339(c.expiration) })),
     removed,
     failed: outcomes.flatMap((o) => ('error' in o ? [{ profile: o.role.profile, roleArn: o.role.roleArn, error: o.error.message }] : [])),
   };

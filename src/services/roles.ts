@@ -1,5 +1,6 @@
 import { cachedCredentials, readCache } from '../aws/credential-cache.js';
 import { UserError } from '../lib/errors.js';
+import { rfc3339 } from '../lib/time.js';
 
 export interface RoleRow {
   profile: string;
@@ -24,7 +25,7 @@ export async function listRoles(env: NodeJS.ProcessEnv = process.env, now = Date
       principalArn: role.principalArn,
       accountId: role.accountId,
       roleName: role.roleName,
-      expiration: live ? credentials.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z') : null,
+      expiration: live ? rfc3339(credentials.expiration) : null,
     };
   });
 }

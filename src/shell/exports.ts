@@ -1,4 +1,5 @@
 import type { ProfileCredentials } from '../aws/types.js';
+import { rfc3339 } from '../lib/time.js';
 
 export type Shell = 'bash' | 'zsh' | 'fish' | 'powershell';
 
@@ -109,10 +110,6 @@ export function renderUnsets(names: readonly string[], shell: Shell): string {
 }
 
 /** RFC 3339 in UTC without milliseconds, the form SDKs and credential_process use. */
-export function rfc3339(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** The variables every AWS SDK and the CLI read credentials and region from. */
 export function credentialEnv(creds: ProfileCredentials): Record<string, string> {
   return {

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseIniSections } from '../../src/aws/ini-sections.js';
 import { type Emulators, startEmulators } from '../emulators/index.js';
 import { type CliResult, type Sandbox, runCli, sandbox } from '../helpers/cli.js';
-import { USER_CREDENTIALS, userBytesKept } from '../helpers/credentials.js';
+import { seedUserCredentials, USER_CREDENTIALS, userBytesKept } from '../helpers/credentials.js';
 import { writePythonSettings } from '../helpers/journey.js';
 import { leftovers, startCli, waitFor } from './fault-helpers.js';
 
@@ -30,7 +30,7 @@ beforeEach(async () => {
   emu = await startEmulators();
   box = await sandbox(emu.env);
   await writePythonSettings(box, emu);
-  await writeFile(box.credentials, USER_CREDENTIALS);
+  await seedUserCredentials(box.credentials);
 });
 afterEach(async () => {
   await Promise.all([box.cleanup(), emu.close()]);

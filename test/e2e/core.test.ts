@@ -1,11 +1,11 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-provider-ini';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulators, FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERS, startEmulators } from '../emulators/index.js';
 import { type Sandbox, runCli, sandbox } from '../helpers/cli.js';
-import { USER_CREDENTIALS, userBytesKept } from '../helpers/credentials.js';
+import { seedUserCredentials, USER_CREDENTIALS, userBytesKept } from '../helpers/credentials.js';
 
 let emu: Emulators;
 let box: Sandbox;
@@ -15,8 +15,7 @@ let box: Sandbox;
 beforeEach(async () => {
   emu = await startEmulators();
   box = await sandbox(emu.env);
-  await mkdir(dirname(box.credentials), { recursive: true });
-  await writeFile(box.credentials, USER_CREDENTIALS);
+  await seedUserCredentials(box.credentials);
 });
 afterEach(async () => {
   await Promise.all([box.cleanup(), emu.close()]);

@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulators, startEmulators } from '../emulators/index.js';
 import { type Sandbox, runCli, sandbox } from '../helpers/cli.js';
-import { USER_CREDENTIALS } from '../helpers/credentials.js';
+import { seedUserCredentials, USER_CREDENTIALS } from '../helpers/credentials.js';
 import { writePythonSettings } from '../helpers/journey.js';
 import { expectFailure, failureLine, leftovers, startCli, waitFor } from './fault-helpers.js';
 
@@ -31,7 +31,7 @@ beforeEach(async () => {
   emu = await startEmulators();
   box = await sandbox(emu.env);
   await writePythonSettings(box, emu);
-  await writeFile(box.credentials, USER_CREDENTIALS);
+  await seedUserCredentials(box.credentials);
 });
 afterEach(async () => {
   for (const path of immutable.splice(0)) chattr('-i', path);

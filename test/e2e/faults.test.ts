@@ -5,13 +5,13 @@
  * locked out, password expired, no TOTP factor and MFA not enrolled are in core.test.ts.)
  * Part 2 (STS, the files themselves, Ctrl-C) is faults-files.test.ts.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulators, FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERNAME, startEmulators, timeStep, totpForStep } from '../emulators/index.js';
 import { type Sandbox, runCli, sandbox } from '../helpers/cli.js';
-import { USER_CREDENTIALS } from '../helpers/credentials.js';
+import { seedUserCredentials, USER_CREDENTIALS } from '../helpers/credentials.js';
 import { writePythonSettings } from '../helpers/journey.js';
 import { expectFailure, leftovers } from './fault-helpers.js';
 
@@ -21,8 +21,7 @@ let box: Sandbox;
 beforeEach(async () => {
   emu = await startEmulators();
   box = await sandbox(emu.env);
-  await mkdir(dirname(box.credentials), { recursive: true });
-  await writeFile(box.credentials, USER_CREDENTIALS);
+  await seedUserCredentials(box.credentials);
 });
 afterEach(async () => {
   await Promise.all([box.cleanup(), emu.close()]);

@@ -1,3 +1,6 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
 /** A credentials file as people really keep them: comments, odd spacing, other tools' profiles. */
 export const USER_CREDENTIALS = [
   '# my AWS keys -- do not lose',
@@ -40,4 +43,10 @@ export function userBytesKept(before: string, after: string): boolean {
   const a = stripOktaSections(before);
   const b = stripOktaSections(after);
   return b === a || (b.startsWith(a) && /^\s*$/.test(b.slice(a.length)));
+}
+
+/** Puts USER_CREDENTIALS where the CLI under test will write its profiles. */
+export async function seedUserCredentials(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, USER_CREDENTIALS);
 }
