@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../lib/errors.js';
 import type { HttpClient, HttpResponse } from '../lib/http.js';
-import { debug } from '../lib/log.js';
+import { type Wait, quietWait } from '../lib/wait.js';
 
 /** Okta's shared error body. */
 export interface OktaErrorBody {
@@ -37,7 +36,7 @@ const MAX_RATE_LIMIT_RETRIES = 2;
  * POSTs JSON to the Okta API and returns the parsed answer. A 429 waits until
  * `X-Rate-Limit-Reset` (bounded) and retries; other failures become OktaApiError or a UserError.
  */
-export async function oktaPost<T>(http: HttpClient, url: string, body: unknown): Promise<T> {
+export async function oktaPost<T>(http: HttpClient, url: string, body: unknown, wait: Wait = quietWait): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     const response = await http.fetch(url, {
       method: 'POST',
@@ -47,14 +46,16 @@ export async function oktaPost<T>(http: HttpClient, url: string, body: unknown):
     if (response.status === 429 && attempt < MAX_RATE_LIMIT_RETRIES) {
       const waitMs = rateLimitWait(response);
       if (waitMs !== undefined) {
-        debug(`rate limited by Okta; waiting ${waitMs} ms`);
-        await sleep(waitMs);
+        await wait(waitMs, rateLimitSay);
         continue;
       }
     }
     return readJson<T>(response, url);
   }
 }
+
+/** What a 429 wait is called while it counts down. */
+export const rateLimitSay = (seconds: number) => `Okta rate limit: retrying in ${seconds} s`;
 
 /**
  * How long to wait before retrying a 429: until `X-Rate-Limit-Reset` (epoch seconds) plus a margin,

@@ -1,6 +1,7 @@
 import { UserError } from '../lib/errors.js';
 import type { HttpClient } from '../lib/http.js';
 import { debug } from '../lib/log.js';
+import type { Wait } from '../lib/wait.js';
 import { OktaApiError, commonOktaError, oktaPost } from './api.js';
 
 /** The parts of an `/api/v1/authn` answer this flow reads. */
@@ -28,6 +29,8 @@ export interface PasswordLogin {
   username: string;
   password: string;
   nextCode: CodeSource;
+  /** How a rate-limit pause is shown. */
+  wait?: Wait;
 }
 
 /** Google Authenticator first (what the original tool used), then Okta Verify's code; never push. */
@@ -44,11 +47,12 @@ export async function loginWithPassword(http: HttpClient, login: PasswordLogin):
   const { origin, username } = login;
   let answer: AuthnResponse;
   try {
-    answer = await oktaPost<AuthnResponse>(http, `${origin}/api/v1/authn`, {
-      username,
-      password: login.password,
-      options: { multiOptionalFactorEnroll: false, warnBeforePasswordExpired: false },
-    });
+    answer = await oktaPost<AuthnResponse>(
+      http,
+      `${origin}/api/v1/authn`,
+      { username, password: login.password, options: { multiOptionalFactorEnroll: false, warnBeforePasswordExpired: false } },
+      login.wait,
+    );
   } catch (error) {
     if (error instanceof OktaApiError && error.errorCode === 'E0000004') {
       throw new UserError(`Okta rejected the username or password for ${username} (E0000004)`, {
@@ -85,7 +89,7 @@ async function verifyTotp(http: HttpClient, login: PasswordLogin, answer: AuthnR
     const passCode = await login.nextCode(afterReuse);
     try {
       // passCode stays a string: a number would drop a leading zero.
-      const verified = await oktaPost<AuthnResponse>(http, url, { stateToken: answer.stateToken, passCode });
+      const verified = await oktaPost<AuthnResponse>(http, url, { stateToken: answer.stateToken, passCode }, login.wait);
       if (verified.status === 'SUCCESS') return requireSessionToken(verified);
       throw stateError(verified, login.username, login.origin);
     } catch (error) {

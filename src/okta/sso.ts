@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../lib/errors.js';
 import type { HttpClient } from '../lib/http.js';
-import { debug } from '../lib/log.js';
 import { extractSamlForm } from '../saml/form.js';
-import { rateLimitWait } from './api.js';
+import { rateLimitSay, rateLimitWait } from './api.js';
+import { type Wait, quietWait } from '../lib/wait.js';
 import { type CodeSource, loginWithPassword } from './authn.js';
 
 /** Where the Okta session cookie lives between runs. */
@@ -22,6 +21,8 @@ export interface SamlLogin {
   session: SessionKeeper;
   /** Called once a fresh password login starts (for progress output). */
   onLogin?: () => void;
+  /** How a rate-limit pause is shown. */
+  wait?: Wait;
 }
 
 export interface SamlResult {
@@ -40,7 +41,7 @@ export async function fetchSamlAssertion(http: HttpClient, login: SamlLogin): Pr
   const sid = await login.session.load();
   if (sid) {
     await http.setCookie(origin, 'sid', sid);
-    const html = await getSsoPage(http, login.ssoUrl);
+    const html = await getSsoPage(http, login.ssoUrl, login.wait);
     try {
       const form = extractSamlForm(html);
       return { samlResponse: form.samlResponse, reusedSession: true };
@@ -56,10 +57,11 @@ export async function fetchSamlAssertion(http: HttpClient, login: SamlLogin): Pr
     username: login.username,
     password: await login.password(),
     nextCode: login.nextCode,
+    ...(login.wait ? { wait: login.wait } : {}),
   });
   const url = new URL(login.ssoUrl);
   url.searchParams.set('sessionToken', sessionToken);
-  const html = await getSsoPage(http, url.toString());
+  const html = await getSsoPage(http, url.toString(), login.wait);
   let form;
   try {
     form = extractSamlForm(html);
@@ -80,7 +82,7 @@ export async function fetchSamlAssertion(http: HttpClient, login: SamlLogin): Pr
 /** As for the JSON API: a rate-limited SSO page is retried after X-Rate-Limit-Reset, at most this often. */
 const MAX_SSO_RATE_LIMIT_RETRIES = 2;
 
-async function getSsoPage(http: HttpClient, url: string): Promise<string> {
+async function getSsoPage(http: HttpClient, url: string, wait: Wait = quietWait): Promise<string> {
   let response = await http.fetch(url, { headers: { Accept: 'text/html' } });
   // Okta rate-limits the app's SSO URL too. Without this, a 429 here ended the run with "check
   // sso_url", which is wrong: wait until the reset (bounded) and ask again, like oktaPost does.
@@ -88,8 +90,7 @@ async function getSsoPage(http: HttpClient, url: string): Promise<string> {
   for (let attempt = 0; response.status === 429 && attempt < MAX_SSO_RATE_LIMIT_RETRIES; attempt += 1) {
     const waitMs = rateLimitWait(response);
     if (waitMs === undefined) break;
-    debug(`SSO page rate limited by Okta; waiting ${waitMs} ms`);
-    await sleep(waitMs);
+    await wait(waitMs, rateLimitSay);
     response = await http.fetch(url, { headers: { Accept: 'text/html' } });
   }
   const host = new URL(url).host;

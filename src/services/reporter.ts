@@ -1,3 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Wait, quietWait } from '../lib/wait.js';
+
 /**
  * How workflows show progress without knowing about terminals: the CLI passes a listr2 reporter,
  * `--json`, credential-process and tests pass a quiet one.
@@ -12,12 +15,15 @@ export interface Reporter {
   itemized<T>(title: string, labels: string[], work: (finish: (index: number, error?: string) => void) => Promise<T>): Promise<T>;
   /** A line of information (e.g. removed profiles), on stderr. */
   note(line: string): void;
+  /** A pause with its reason: a countdown in the running step on a terminal, one line otherwise. */
+  wait: Wait;
 }
 
 export const quietReporter: Reporter = {
   task: (_title, work) => work(() => undefined),
   itemized: (_title, _labels, work) => work(() => undefined),
   note: () => undefined,
+  wait: quietWait,
 };
 
 /** Notes only, as single lines on stderr: for the prerun hook and credential-process. */
@@ -25,5 +31,9 @@ export const notesOnlyReporter: Reporter = {
   ...quietReporter,
   note: (line) => {
     process.stderr.write(`${line}\n`);
+  },
+  wait: async (ms, say) => {
+    process.stderr.write(`okta-aws: ${say(Math.ceil(ms / 1000))}\n`);
+    await sleep(ms);
   },
 };

@@ -29,7 +29,8 @@ export async function signIn(config: Config, env: NodeJS.ProcessEnv, reporter: R
         await secrets.totpSecret();
         return secrets.password();
       },
-      nextCode: totpCodeSource(config.username, secrets.totpSecret, env),
+      nextCode: totpCodeSource(config.username, secrets.totpSecret, env, reporter.wait),
+      wait: reporter.wait,
       session: secrets.session,
       onLogin: () => retitle(`Signing in to Okta as ${config.username} (password + TOTP)`),
     });
