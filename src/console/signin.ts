@@ -2,7 +2,7 @@ import { regionFor } from '../aws/partitions.js';
 import type { Partition, ProfileCredentials } from '../aws/types.js';
 import { UserError } from '../lib/errors.js';
 import { timeoutFromEnv } from '../lib/http.js';
-import { debug, registerSecret } from '../lib/log.js';
+import { debug, redact, registerSecret } from '../lib/log.js';
 import { isLoopbackHost } from '../lib/validate.js';
 
 export interface ConsoleHosts {
@@ -174,7 +174,8 @@ export async function signinUrl(options: SigninUrlOptions): Promise<string> {
 }
 
 function refusal(status: number, body: string, creds: ProfileCredentials, sentDuration: boolean): UserError {
-  debug(`sign-in endpoint answered ${status}: ${body.slice(0, 500)}`);
+  // Redact before cutting: a secret cut in half no longer matches what redact() looks for.
+  debug(`sign-in endpoint answered ${status}: ${redact(body).slice(0, 500)}`);
   const what = `AWS sign-in refused the credentials of ${creds.profile} (HTTP ${status})`;
   if (status === 400 || status === 401 || status === 403) {
     const expired = creds.expiration.getTime() <= Date.now();

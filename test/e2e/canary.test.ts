@@ -6,6 +6,8 @@
  * STS issued. The exceptions are outputs whose job is a secret: credential-process's stdout, assume's
  * exports, console-url's signed URL. Also: file modes, and repairing loosened ones with a warning.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -62,9 +64,10 @@ const run = async (runs: Run[], label: string, args: string[], env: NodeJS.Proce
   return result;
 };
 
-/** Each secret as it could leak: raw, URL-encoded, JSON-escaped, and for base32 in lower case. */
+/** Each secret as it could leak: raw, URL-encoded, JSON-escaped, for base32 in lower case, and cut short (a long one's head). */
 function forms(secret: string): string[] {
-  return [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), secret.toLowerCase()])];
+  const head = secret.length > 64 ? [secret.slice(0, 32)] : [];
+  return [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), secret.toLowerCase(), ...head])];
 }
 
 function expectNoSecrets(runs: Run[], extra: string[] = []): void {
@@ -160,6 +163,21 @@ describe('no secret in any output', () => {
     expect(partial.code).toBe(1);
     emu.okta.faults.add({ kind: 'brokenSaml' });
     expect((await run(runs, 'DEBUG=okta-aws refresh, broken SAML', ['refresh'], { ...good, DEBUG: 'okta-aws', OKTA_AWS_STACK: '1' })).code).toBe(1);
+    // The redaction itself (not only what lib/http chooses to log): a sign-in endpoint whose error
+    // page echoes the request it got, keys and all, ends up in a --debug line.
+    const echo = createServer((req, res) => {
+      res.writeHead(400, { 'Content-Type': 'text/plain' });
+      res.end(`Bad request: ${new URL(req.url ?? '/', 'http://x').searchParams.get('Session')}`);
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    try {
+      const signin = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+      const echoed = await run(runs, 'console-url --debug, sign-in endpoint echoing the request', ['console-url', 'Admin', '--debug'], { ...good, AWS_ENDPOINT_URL_SIGNIN: signin });
+      expect(echoed.code).toBe(1);
+      expect(echoed.stderr, echoed.stderr).toMatch(/sign-in endpoint answered 400: Bad request: \{"sessionId":"ASIA\w+","sessionKey":"\[redacted\]","sessionToken":"\[redacted\]"\}/);
+    } finally {
+      await new Promise((resolve) => echo.close(resolve));
+    }
     // An unexpected error (the cache folder is a file): printed with its stack under OKTA_AWS_STACK=1.
     await rm(join(box.env.OKTA_AWS_HOME!, 'cache'), { recursive: true, force: true });
     await writeFile(join(box.env.OKTA_AWS_HOME!, 'cache'), 'not a folder');
@@ -177,8 +195,13 @@ describe('file modes', () => {
   it('settings, state, session and cache are 0600 in 0700 folders; a new credentials file is 0600', async () => {
     const env = { ...box.env, OKTA_AWS_PASSWORD: CANARY_PASSWORD, OKTA_AWS_TOTP_SECRET: CANARY_TOTP };
     expect((await runCli(['init', '--sso-url', emu.okta.ssoUrl, '--username', CANARY_USER], { env })).code).toBe(0);
-    expect((await runCli(['refresh'], { env: box.env })).code).toBe(0);
     const home = box.env.OKTA_AWS_HOME!;
+    // Right after init, before any read could repair it: the password and TOTP secret are in this file.
+    expect(await mode(box.settings)).toBe(0o600);
+    expect(await mode(home)).toBe(0o700);
+    const refresh = await runCli(['refresh'], { env: box.env });
+    expect(refresh.code, refresh.stderr).toBe(0);
+    expect(refresh.stderr).not.toContain('tightened'); // nothing was loose to repair
     expect(await mode(home)).toBe(0o700);
     expect(await mode(join(home, 'cache'))).toBe(0o700);
     for (const file of ['settings.json', 'state.json', 'session.json', 'cache/credentials.json']) expect([file, await mode(join(home, file))]).toEqual([file, 0o600]);

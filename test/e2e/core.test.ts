@@ -56,7 +56,7 @@ describe('init then refresh', () => {
       'okta-222222222222-Auditor',
     ]);
     expect(result.removed).toEqual(['okta-111111111111-Old']);
-    // All three were in flight together, not one after another.
+    // All three were in flight together, not one after another (the cap of 8 is checked in "many roles").
     expect(emu.sts.counters.maxInFlight).toBe(3);
 
     const text = await readFile(box.credentials, 'utf8');
@@ -101,6 +101,23 @@ describe('init then refresh', () => {
     expect(await readFile(box.credentials, 'utf8')).not.toContain('okta-111111111111-Old');
     // Not on stdout: that is for data.
     expect(run.stdout).not.toContain('Removed');
+  });
+});
+
+describe('many roles', () => {
+  it('assumes twelve roles with at most eight STS calls in flight', async () => {
+    const many = await startEmulators({ roles: 12, stsLatencyMs: 500 }); // calls one after another could not overlap
+    try {
+      const env = { ...box.env, ...many.env, ...many.fixtureEnv, OKTA_AWS_SECRET_STORE: 'env' };
+      const run = await runCli(['refresh', '--json'], { env });
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout).profiles).toHaveLength(12);
+      expect(many.sts.counters.ok.AssumeRoleWithSAML).toBe(12);
+      // Eight at once, not all twelve and not one by one.
+      expect(many.sts.counters.maxInFlight).toBe(8);
+    } finally {
+      await many.close();
+    }
   });
 });
 

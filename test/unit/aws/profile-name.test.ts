@@ -13,6 +13,30 @@ describe('profileName', () => {
     expect(profileName(arn)).toBe(name);
   });
 
+  // Pinned byte for byte: a changed name orphans the profiles users already have. Each run of
+  // characters outside [0-9A-Za-z] (`-` included) becomes one `-`, at the ends too.
+  it.each([
+    ['role/my-_role', 'okta-111111111111-my-role'],
+    ['role/a--b', 'okta-111111111111-a-b'],
+    ['role/a-/-b', 'okta-111111111111-a-b'],
+    ['role/team//dev', 'okta-111111111111-team-dev'],
+    ['role/x+=,.@_-y', 'okta-111111111111-x-y'],
+    ['role/_Admin_', 'okta-111111111111--Admin-'],
+    ['role/-Admin-', 'okta-111111111111--Admin-'],
+    ['role/Ops_', 'okta-111111111111-Ops-'],
+    ['role/--', 'okta-111111111111--'],
+  ])('separator runs: %s', (path, name) => {
+    expect(profileName(`arn:aws:iam::111111111111:${path}`)).toBe(name);
+  });
+
+  it.each([
+    ['Prod Ünïcode—Team', 'okta-Prod-n-code-Team-Admin'],
+    ['-prod-', 'okta--prod--Admin'],
+    ['é', 'okta---Admin'],
+  ])('alias %j (non-ASCII letters are separators too)', (alias, name) => {
+    expect(profileName('arn:aws:iam::111111111111:role/Admin', { '111111111111': alias })).toBe(name);
+  });
+
   it('uses the account alias, sanitized the same way', () => {
     const aliases = { '111111111111': 'prod', '222222222222': 'My Team / Sandbox!' };
     expect(profileName('arn:aws:iam::111111111111:role/team/dev/Deployer', aliases)).toBe('okta-prod-team-dev-Deployer');

@@ -63,4 +63,27 @@ describe('withLock', () => {
     await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname() }));
     await expect(withLock(lock, async () => 1, { timeoutMs: 300 })).rejects.toThrow(/waiting for the lock .* held by pid/);
   });
+
+  it('a holder working past staleMs keeps the lock: its heartbeat stops a waiter from breaking in', async () => {
+    const lock = join(dir, 'x.lock');
+    const staleMs = 1_000; // the heartbeat touches the file every 333 ms: ample slack on a busy machine
+    const events: string[] = [];
+    let entered!: () => void;
+    const holderInside = new Promise<void>((resolve) => (entered = resolve));
+    const holder = withLock(
+      lock,
+      async () => {
+        events.push('holder in');
+        entered();
+        await sleep(staleMs * 3); // a slow refresh, three times the stale threshold
+        events.push('holder out');
+      },
+      { staleMs, timeoutMs: 10_000 },
+    );
+    await holderInside;
+    const waiter = withLock(lock, async () => events.push('waiter in'), { staleMs, timeoutMs: 10_000 });
+    await Promise.all([holder, waiter]);
+    expect(events).toEqual(['holder in', 'holder out', 'waiter in']);
+    expect(existsSync(lock)).toBe(false);
+  });
 });
