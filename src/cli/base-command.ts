@@ -2,6 +2,7 @@ import { Command, Flags, type Interfaces } from '@oclif/core';
 import { join } from 'node:path';
 import { oneLine } from '../lib/errors.js';
 import { enableDebug, redact } from '../lib/log.js';
+import { aPluginHung, usePlugins } from '../stores/plugins.js';
 
 /**
  * What every command shares: `--debug`, and failures as one line on stderr with a non-zero exit
@@ -15,6 +16,13 @@ export abstract class BaseCommand extends Command {
   protected override async init(): Promise<void> {
     await super.init();
     if (this.argv.includes('--debug')) enableDebug();
+    usePlugins(() => this.config.getPluginsList());
+  }
+
+  /** A plugin that missed its deadline may hold the process open with its pending work. */
+  protected override async finally(error: Error | undefined): Promise<void> {
+    await super.finally(error);
+    if (aPluginHung()) process.exit();
   }
 
   /** How process-mode profiles call this CLI back: absolute node and entry script. */

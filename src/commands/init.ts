@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import type { StoreName } from '../lib/settings.js';
 import { runInit } from '../services/init.js';
 import { defaultPrompter } from '../ui/prompter.js';
 import { listrReporter } from '../ui/listr-reporter.js';
@@ -16,6 +15,7 @@ export default class Init extends BaseCommand {
   static override examples = [
     '<%= config.bin %> init',
     '<%= config.bin %> init --store keyring',
+    '<%= config.bin %> init --store pass',
     'OKTA_AWS_PASSWORD=… OKTA_AWS_TOTP_SECRET=… <%= config.bin %> init --sso-url https://example.okta.com/home/amazon_aws/0oa1/272 --username me@example.com',
   ];
 
@@ -23,7 +23,9 @@ export default class Init extends BaseCommand {
     'sso-url': Flags.string({ description: "The AWS app's Okta link (https://…)." }),
     username: Flags.string({ description: 'Your Okta username.' }),
     region: Flags.string({ description: 'Default AWS region for the profiles (default ap-southeast-2).' }),
-    store: Flags.string({ description: 'Where secrets live: file (settings.json, 0600), keyring (the OS keyring) or env (read-only).', options: ['file', 'keyring', 'env'] }),
+    store: Flags.string({
+      description: 'Where secrets live: file (settings.json, 0600), keyring (the OS keyring), env (read-only), or a store a plugin offers (`okta-aws stores`).',
+    }),
     verify: Flags.boolean({ description: 'Log in once and list the granted roles.', default: true, allowNo: true }),
   };
 
@@ -34,7 +36,7 @@ export default class Init extends BaseCommand {
         ssoUrl: flags['sso-url'],
         username: flags.username,
         region: flags.region,
-        store: flags.store as StoreName | undefined,
+        store: flags.store,
         verify: flags.verify,
       },
       { prompter: defaultPrompter(), reporter: await listrReporter() },

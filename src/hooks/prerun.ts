@@ -2,6 +2,7 @@ import { type Hook, Parser } from '@oclif/core';
 import { join } from 'node:path';
 import { oneLine } from '../lib/errors.js';
 import { enableDebug, redact } from '../lib/log.js';
+import { usePlugins } from '../stores/plugins.js';
 
 /** Commands that read cached credentials. The first argument, when given, names the one they need. */
 const NEEDS_CREDENTIALS = new Set(['roles', 'assume', 'console-url']);
@@ -15,6 +16,7 @@ const hook: Hook<'prerun'> = async function (options) {
   const { Command, argv, config } = options;
   if (!NEEDS_CREDENTIALS.has(Command.id) || argv.some((a) => a === '--help' || a === '-h')) return;
   if (argv.includes('--debug')) enableDebug(); // the command's own init() comes after this hook
+  usePlugins(() => config.getPluginsList());
   const fresh = {
     entry: { node: process.execPath, script: join(config.root, 'bin', 'run.js') },
     onRefresh: (why: string) => process.stderr.write(`okta-aws: ${why}\n`),

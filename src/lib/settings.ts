@@ -4,8 +4,10 @@ import { ensurePrivateDir, ensurePrivateFile, isCode, writeFileAtomic } from './
 import { UserError } from './errors.js';
 import { settingsFile } from './paths.js';
 
-export type StoreName = 'file' | 'keyring' | 'env';
-export const STORE_NAMES: readonly StoreName[] = ['file', 'keyring', 'env'];
+/** A built-in store, or one a plugin offers (see stores/plugins). */
+export type StoreName = string;
+export type BuiltinStoreName = 'file' | 'keyring' | 'env';
+export const BUILTIN_STORES: readonly BuiltinStoreName[] = ['file', 'keyring', 'env'];
 export type CredentialMode = 'static' | 'process';
 
 /**

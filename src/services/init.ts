@@ -90,8 +90,8 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   delete settings.password;
   delete settings.google_2fa_totp;
   if (store === 'file') Object.assign(settings, { password, google_2fa_totp: totpSecret });
-  // Into the keyring first: settings.json without secrets is written only once they are safe there.
-  if (store === 'keyring') {
+  // Into the keyring (or a plugin's store) first: settings.json without secrets is written only once they are safe there.
+  else if (target.writable) {
     await target.set(username, 'password', password);
     await target.set(username, 'totp_secret', totpSecret);
   }

@@ -26,7 +26,8 @@ export async function sandbox(extra: NodeJS.ProcessEnv = {}): Promise<Sandbox> {
   const home = await mkdtemp(join(tmpdir(), 'okta-aws-test-'));
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(AWS_|OKTA_AWS_|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy|ALL_PROXY|DEBUG$|BROWSER$)/.test(key)) continue;
+    // XDG_*: installed plugins live in the data folder, which must be the throwaway HOME's.
+    if (/^(AWS_|OKTA_AWS_|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy|ALL_PROXY|DEBUG$|BROWSER$|XDG_(DATA|CONFIG|CACHE)_HOME$)/.test(key)) continue;
     env[key] = value;
   }
   Object.assign(env, {

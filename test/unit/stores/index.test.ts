@@ -20,11 +20,11 @@ describe('storeNameFrom', () => {
     expect(storeNameFrom({ flag: 'file', settings, env: { OKTA_AWS_SECRET_STORE: '' } })).toBe('file');
   });
 
-  it('names the source and the valid names for an unknown store', () => {
-    for (const [sources, source] of [
-      [{ env: { OKTA_AWS_SECRET_STORE: 'vault' } }, 'OKTA_AWS_SECRET_STORE'],
-      [{ flag: 'vault', env: {} }, '--store'],
-      [{ settings: { secret_store: 'vault' as never }, env: {} }, 'secret_store'],
+  it('names the source and the valid names for a name no store can have', () => {
+    for (const [sources, source, name] of [
+      [{ env: { OKTA_AWS_SECRET_STORE: 'My Vault' } }, 'OKTA_AWS_SECRET_STORE', 'My Vault'],
+      [{ flag: 'vault;rm', env: {} }, '--store', 'vault;rm'],
+      [{ settings: { secret_store: 42 as never }, env: {} }, 'secret_store', '42'],
     ] as const) {
       const error = (() => {
         try {
@@ -35,9 +35,15 @@ describe('storeNameFrom', () => {
       })();
       expect(error).toBeInstanceOf(UserError);
       expect((error as UserError).message).toContain(source);
-      expect((error as UserError).message).toContain('"vault"');
-      expect((error as UserError).hint).toBe('Use one of: file, keyring, env.');
+      expect((error as UserError).message).toContain(`"${name}"`);
+      expect((error as UserError).hint).toBe('Use one of: file, keyring, env, or the name of a store a plugin offers (`okta-aws stores` lists them).');
     }
+  });
+
+  it('takes any other name for a plugin store, from each source', () => {
+    expect(storeNameFrom({ env: { OKTA_AWS_SECRET_STORE: 'pass' } })).toBe('pass');
+    expect(storeNameFrom({ flag: 'one-password', env: {} })).toBe('one-password');
+    expect(storeNameFrom({ settings: { secret_store: 'kwallet5' }, env: {} })).toBe('kwallet5');
   });
 });
 
