@@ -9,21 +9,42 @@ const { join, resolve } = require('node:path');
 
 const args = process.argv.slice(2);
 
+/** `<SSO origin> <username>` from the environment over settings.json, as src/lib/identity.ts. */
+function currentIdentity(home) {
+  let settings = {};
+  try {
+    settings = JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8')) || {};
+  } catch {
+    // none, or broken: the environment alone may still name the identity
+  }
+  const ssoUrl = process.env.OKTA_AWS_SSO_URL || settings.sso_url;
+  const username = process.env.OKTA_AWS_USERNAME || settings.user_name;
+  if (typeof ssoUrl !== 'string' || typeof username !== 'string' || !ssoUrl || !username) return undefined;
+  try {
+    return `${new URL(ssoUrl.trim()).origin} ${username}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * `credential-process <profile>` with a fresh cache: print it without loading oclif, the AWS SDK
- * or any of dist/. Mirrors src/aws/credential-cache.ts (path, 5-minute threshold, field names);
- * anything it cannot answer falls through to the full command.
+ * or any of dist/. Mirrors src/aws/credential-cache.ts (path, identity, the role the profile names,
+ * 5-minute threshold, field names); anything it cannot answer falls through to the full command.
  */
 function serveFromCache(profile) {
   const home = process.env.OKTA_AWS_HOME ? resolve(process.env.OKTA_AWS_HOME) : join(homedir(), '.aws', 'okta-aws');
   let entry;
   try {
     const cache = JSON.parse(readFileSync(join(home, 'cache', 'credentials.json'), 'utf8'));
-    entry = cache.version === 1 && cache.credentials ? cache.credentials[profile] : undefined;
+    if (cache.version !== 1 || !cache.credentials || !Array.isArray(cache.roles) || cache.identity !== currentIdentity(home)) return false;
+    const arns = new Set(cache.roles.filter((r) => r.profile === profile).map((r) => r.roleArn));
+    entry = cache.credentials[profile];
+    if (!entry || arns.size !== 1 || !arns.has(entry.RoleArn)) return false;
   } catch {
     return false;
   }
-  if (!entry || !(Date.parse(entry.Expiration) - Date.now() > 5 * 60 * 1000)) return false;
+  if (!(Date.parse(entry.Expiration) - Date.now() > 5 * 60 * 1000)) return false;
   const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = entry;
   process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId, SecretAccessKey, SessionToken, Expiration }) + '\n');
   return true;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, isCode, writeFileAtomic } from '../lib/atomic-file.js';
 import { withLock } from '../lib/lock.js';
+import { currentIdentity } from '../lib/identity.js';
 import { cacheDir } from '../lib/paths.js';
 import type { GrantedRole, Partition, ProfileCredentials } from './types.js';
 import { rfc3339 } from '../lib/time.js';
@@ -26,6 +27,8 @@ interface CachedEntry {
  */
 export interface CredentialCache {
   version: 1;
+  /** `<SSO origin> <username>` (lib/identity): a cache of another identity is ignored. */
+  identity: string;
   updatedAt: string;
   /** The SAML SessionDuration attribute: the console session length the admin chose. */
   sessionDuration?: number;
@@ -37,19 +40,39 @@ export function cacheFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheDir(env), 'credentials.json');
 }
 
-export async function readCache(env: NodeJS.ProcessEnv = process.env): Promise<CredentialCache | undefined> {
+/**
+ * The cache, when it belongs to the identity the next login would use (`identity`, by default the
+ * one settings.json and the environment name now) and names every profile once. Anything else, such
+ * as the cache of the user before the last `init`, counts as no cache.
+ */
+export async function readCache(env: NodeJS.ProcessEnv = process.env, identity?: string): Promise<CredentialCache | undefined> {
+  let parsed: CredentialCache;
   try {
-    const parsed = JSON.parse(await readFile(cacheFile(env), 'utf8')) as CredentialCache;
-    return parsed.version === 1 && Array.isArray(parsed.roles) ? parsed : undefined;
+    parsed = JSON.parse(await readFile(cacheFile(env), 'utf8')) as CredentialCache;
   } catch (error) {
     if (isCode(error, 'ENOENT') || error instanceof SyntaxError) return undefined; // a cache can always be rebuilt
     throw error;
   }
+  if (parsed.version !== 1 || !Array.isArray(parsed.roles) || typeof parsed.credentials !== 'object' || parsed.credentials === null) return undefined;
+  if (typeof parsed.identity !== 'string' || parsed.identity !== (identity ?? (await currentIdentity(env)))) return undefined;
+  return onePerProfile(parsed.roles) ? parsed : undefined;
 }
 
+/** A cache from before profile names were unique can hold two roles under one name: it is not used. */
+function onePerProfile(roles: GrantedRole[]): boolean {
+  const arnOf = new Map<string, string>();
+  for (const role of roles) {
+    if ((arnOf.get(role.profile) ?? role.roleArn) !== role.roleArn) return false;
+    arnOf.set(role.profile, role.roleArn);
+  }
+  return true;
+}
+
+/** A profile's cached credentials, only when they were issued for the role the cache names it for. */
 export function cachedCredentials(cache: CredentialCache | undefined, profile: string): ProfileCredentials | undefined {
   const entry = cache?.credentials[profile];
-  if (!entry) return undefined;
+  const role = cache?.roles.find((r) => r.profile === profile);
+  if (!entry || !role || entry.RoleArn !== role.roleArn) return undefined;
   return {
     profile,
     accessKeyId: entry.AccessKeyId,
@@ -69,17 +92,17 @@ export function isFresh(credentials: { expiration: Date } | undefined, now = Dat
 
 /** Replaces the granted roles and merges in new credentials; entries of roles no longer granted go. */
 export async function writeCache(
-  update: { roles: GrantedRole[]; sessionDuration?: number; credentials: ProfileCredentials[] },
+  update: { identity: string; roles: GrantedRole[]; sessionDuration?: number; credentials: ProfileCredentials[] },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
   const path = cacheFile(env);
   await ensurePrivateDir(cacheDir(env));
   await withLock(`${path}.lock`, async () => {
-    const previous = await readCache(env);
-    const granted = new Set(update.roles.map((r) => r.profile));
+    const previous = await readCache(env, update.identity);
+    const granted = new Map(update.roles.map((r) => [r.profile, r.roleArn]));
     const credentials: Record<string, CachedEntry> = {};
     for (const [profile, entry] of Object.entries(previous?.credentials ?? {})) {
-      if (granted.has(profile)) credentials[profile] = entry;
+      if (granted.get(profile) === entry.RoleArn) credentials[profile] = entry;
     }
     for (const c of update.credentials) {
       credentials[c.profile] = {
@@ -94,6 +117,7 @@ export async function writeCache(
     }
     const cache: CredentialCache = {
       version: 1,
+      identity: update.identity,
       updatedAt: new Date().toISOString(),
       ...(update.sessionDuration === undefined ? {} : { sessionDuration: update.sessionDuration }),
       roles: update.roles,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { UserError } from '../lib/errors.js';
 
 /** Every profile this tool writes starts with this; sections with other names are never touched. */
@@ -19,6 +20,42 @@ export function profileName(roleArn: string, aliases: Record<string, string> = {
   }
   const alias = aliases[match[1]]?.trim();
   return `${PROFILE_PREFIX}${alias ? sanitize(alias) : match[1]}-${sanitize(match[2])}`;
+}
+
+/** Roles whose plain names fold together, and the names they get instead. */
+export interface NameCollision {
+  name: string;
+  roles: { roleArn: string; profile: string }[];
+}
+
+/**
+ * A profile name for every distinct role ARN. Where two ARNs fold to one name (`ReadOnly_Admin` and
+ * `ReadOnly-Admin`, or two accounts given one alias), each of them gets `-<8 hex of the ARN's
+ * SHA-256>`: a suffix that depends on the ARN alone, so a role keeps its name from run to run and a
+ * lookup by ARN can never land on another role's credentials.
+ */
+export function profileNames(roleArns: readonly string[], aliases: Record<string, string> = {}): { names: Map<string, string>; collisions: NameCollision[] } {
+  const byName = new Map<string, string[]>();
+  for (const arn of new Set(roleArns)) {
+    const name = profileName(arn, aliases);
+    byName.set(name, [...(byName.get(name) ?? []), arn]);
+  }
+  const names = new Map<string, string>();
+  const collisions: NameCollision[] = [];
+  for (const [name, arns] of byName) {
+    if (arns.length === 1) {
+      names.set(arns[0]!, name);
+      continue;
+    }
+    const roles = arns.map((roleArn) => ({ roleArn, profile: `${name}-${arnSuffix(roleArn)}` }));
+    for (const role of roles) names.set(role.roleArn, role.profile);
+    collisions.push({ name, roles });
+  }
+  return { names, collisions };
+}
+
+function arnSuffix(roleArn: string): string {
+  return createHash('sha256').update(roleArn).digest('hex').slice(0, 8);
 }
 
 export function isOwnedProfile(name: string): boolean {

@@ -191,19 +191,21 @@ function chainError(error: unknown, base: ProfileCredentials, request: ChainRequ
 }
 
 /** The cache file's name: a hash, so neither the role nor the external ID shows in a listing. */
-function chainCacheName(baseProfile: string, roleArn: string, externalId: string | undefined): string {
-  const key = createHash('sha256').update(JSON.stringify([baseProfile, roleArn, externalId ?? null])).digest('hex');
+function chainCacheName(baseProfile: string, roleArn: string, externalId: string | undefined, identity: string | undefined): string {
+  const key = createHash('sha256').update(JSON.stringify([baseProfile, roleArn, externalId ?? null, ...(identity === undefined ? [] : [identity])])).digest('hex');
   return `chain-${key.slice(0, 32)}.json`;
 }
 
 /** `<appHome>/cache/chain-<hash>.json`: one chained session per base profile, role and external ID. */
-export function chainCachePath(appHome: string, baseProfile: string, roleArn: string, externalId?: string): string {
-  return join(appHome, 'cache', chainCacheName(baseProfile, roleArn, externalId));
+export function chainCachePath(appHome: string, baseProfile: string, roleArn: string, externalId?: string, identity?: string): string {
+  return join(appHome, 'cache', chainCacheName(baseProfile, roleArn, externalId, identity));
 }
 
 interface ChainCacheEntry {
   version: 1;
   BaseProfile: string;
+  /** The role the base credentials were for: a profile name that now means another role misses. */
+  BaseRoleArn?: string;
   RoleArn: string;
   SessionName: string;
   Partition: Partition;
@@ -231,6 +233,8 @@ async function readEntry(path: string): Promise<ChainCacheEntry | undefined> {
 export interface CachedChainParams extends ChainParams {
   /** The folder the cache file goes in (lib/paths `cacheDir`, i.e. `<appHome>/cache`). */
   cacheDir: string;
+  /** The Okta identity (lib/identity) the base credentials belong to: another one never shares the entry. */
+  identity?: string;
   /** What fetches new credentials on a miss; assumeChainedRole unless a test replaces it. */
   assume?: (params: ChainParams) => Promise<ProfileCredentials>;
 }
@@ -242,12 +246,13 @@ export interface CachedChainParams extends ChainParams {
  */
 export async function cachedChainedRole(params: CachedChainParams, now = Date.now()): Promise<ProfileCredentials> {
   const request = validateChain(params, now);
-  const path = join(params.cacheDir, chainCacheName(params.base.profile, request.roleArn, request.externalId));
+  const path = join(params.cacheDir, chainCacheName(params.base.profile, request.roleArn, request.externalId, params.identity));
 
   const entry = await readEntry(path);
   if (
     entry &&
     entry.BaseProfile === params.base.profile &&
+    entry.BaseRoleArn === params.base.roleArn &&
     entry.RoleArn === request.roleArn &&
     (params.sessionName === undefined || entry.SessionName === params.sessionName) &&
     new Date(entry.Expiration).getTime() - now > FRESH_FOR_MS
@@ -269,10 +274,12 @@ export async function cachedChainedRole(params: CachedChainParams, now = Date.no
   }
 
   const { cacheDir, assume = assumeChainedRole, ...chain } = params;
+  delete chain.identity; // not an STS parameter
   const creds = await assume({ ...chain, sessionName: request.sessionName });
   const fresh: ChainCacheEntry = {
     version: 1,
     BaseProfile: params.base.profile,
+    BaseRoleArn: params.base.roleArn,
     RoleArn: request.roleArn,
     SessionName: request.sessionName,
     Partition: creds.partition,

@@ -40,6 +40,7 @@ export default class Refresh extends BaseCommand {
       reporter: flags.json ? quietReporter : await listrReporter(),
     });
     if (mode && mode !== config.mode) await rememberMode(mode);
+    for (const warning of result.warnings) this.logToStderr(`okta-aws: ${warning}`);
     this.emit(flags.json, { profiles: result.profiles, removed: result.removed, failed: result.failed }, () =>
       result.profiles.map((p) => `${p.profile}\t${p.roleArn}\texpires ${p.expiration}\n`).join(''),
     );

@@ -2,6 +2,7 @@ import { type CredentialCache, cachedCredentials, isFresh, readCache } from '../
 import { resolveTarget } from '../aws/targets.js';
 import type { GrantedRole, ProfileCredentials } from '../aws/types.js';
 import { UserError } from '../lib/errors.js';
+import { rfc3339 } from '../lib/time.js';
 import { loadConfig } from './config.js';
 import { type RefreshResult, partialFailure, refresh } from './refresh.js';
 import { quietReporter } from './reporter.js';
@@ -53,12 +54,12 @@ export async function credentialProcessOutput(profile: string, options: FreshOpt
   // to Okta again on every call an SDK makes.
   const known = await readCache(options.env ?? process.env);
   const cache = known && !known.roles.some((r) => r.profile === profile) ? known : await ensureFresh([profile], options);
-  const entry = cache.credentials[profile];
-  if (!entry || !cache.roles.some((r) => r.profile === profile)) {
+  const entry = cachedCredentials(cache, profile);
+  if (!entry) {
     throw new UserError(`${profile} is not one of your Okta roles`, {
       hint: 'Run `okta-aws roles` to list them (or `okta-aws refresh` if it was granted just now), and fix the profile name.',
       code: 'UNKNOWN_PROFILE',
     });
   }
-  return JSON.stringify({ Version: 1, AccessKeyId: entry.AccessKeyId, SecretAccessKey: entry.SecretAccessKey, SessionToken: entry.SessionToken, Expiration: entry.Expiration }) + '\n';
+  return JSON.stringify({ Version: 1, AccessKeyId: entry.accessKeyId, SecretAccessKey: entry.secretAccessKey, SessionToken: entry.sessionToken, Expiration: rfc3339(entry.expiration) }) + '\n';
 }

@@ -6,6 +6,7 @@ import { regionFor } from '../aws/partitions.js';
 import type { ProfileCredentials } from '../aws/types.js';
 import { ensurePrivateDir } from '../lib/atomic-file.js';
 import { UserError } from '../lib/errors.js';
+import { identityKey } from '../lib/identity.js';
 import { withLock } from '../lib/lock.js';
 import { registerSecret } from '../lib/log.js';
 import { appHome, credentialsFile } from '../lib/paths.js';
@@ -38,6 +39,8 @@ export interface RefreshResult {
   profiles: { profile: string; roleArn: string; expiration: string }[];
   removed: string[];
   failed: { profile: string; roleArn: string; error: string }[];
+  /** For stderr, even with --json: roles whose names collided and the profiles they got instead. */
+  warnings: string[];
 }
 
 /**
@@ -54,7 +57,7 @@ export async function refresh(options: RefreshOptions): Promise<RefreshResult | 
     join(appHome(env), 'refresh.lock'),
     async () => {
       if (options.onlyIfStale) {
-        const cache = await readCache(env);
+        const cache = await readCache(env, identityKey(options.config.ssoUrl, options.config.username));
         if (cache && options.onlyIfStale.every((p) => isFresh(cachedCredentials(cache, p)))) return undefined;
       }
       return refreshLocked(options, env);
@@ -67,7 +70,7 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
   const { config } = options;
   const reporter = options.reporter ?? quietReporter;
   const mode = options.mode ?? config.mode;
-  const { samlAssertion, roles, sessionDuration } = await signIn(config, env, reporter);
+  const { samlAssertion, roles, sessionDuration, collisions } = await signIn(config, env, reporter);
 
   const requested = options.duration ?? config.duration ?? DEFAULT_DURATION;
   const remembered = (await readState(env)).role_durations ?? {};
@@ -112,7 +115,7 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
 
   const failedProfiles = new Set(outcomes.filter((o) => 'error' in o).map((o) => o.role.profile));
   const { removed } = await reporter.task(`Writing ${credentialsFile(env)}`, async () => {
-    await writeCache({ roles, credentials, ...(sessionDuration === undefined ? {} : { sessionDuration }) }, env);
+    await writeCache({ identity: identityKey(config.ssoUrl, config.username), roles, credentials, ...(sessionDuration === undefined ? {} : { sessionDuration }) }, env);
     const entries = profileEntries({ mode, roles, credentials, region: config.region, entry: options.entry });
     return updateOwnedProfiles(credentialsFile(env), entries, { removeStale: true, keep: (name) => failedProfiles.has(name) });
   });
@@ -130,6 +133,9 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
     profiles: credentials.map((c) => ({ profile: c.profile, roleArn: c.roleArn, expiration: rfc3339(c.expiration) })),
     removed,
     failed: outcomes.flatMap((o) => ('error' in o ? [{ profile: o.role.profile, roleArn: o.role.roleArn, error: o.error.message }] : [])),
+    warnings: collisions.map(
+      (c) => `the roles ${c.roles.map((r) => r.roleArn).join(' and ')} would all be named ${c.name}; each has its own profile instead: ${c.roles.map((r) => r.profile).join(', ')}`,
+    ),
   };
 }
 

@@ -31,7 +31,7 @@ export async function roleCredentials(
   const target = request.target ?? (await pickProfile(request.prompter, options));
   const { credentials: base, cache } = await credentialsFor(target, options);
   if (!request.chain) return { credentials: base, sessionDuration: cache.sessionDuration };
-  const credentials = await cachedChainedRole({ base, ...request.chain, region: base.region, cacheDir: cacheDir(env), env });
+  const credentials = await cachedChainedRole({ base, ...request.chain, region: base.region, cacheDir: cacheDir(env), identity: cache.identity, env });
   return { credentials, sessionDuration: undefined };
 }
 

@@ -1,4 +1,4 @@
-import { profileName } from '../aws/profile-name.js';
+import { type NameCollision, profileNames } from '../aws/profile-name.js';
 import type { GrantedRole } from '../aws/types.js';
 import { createHttpClient } from '../lib/http.js';
 import { registerSecret } from '../lib/log.js';
@@ -14,6 +14,8 @@ export interface SignedIn {
   samlAssertion: string;
   roles: GrantedRole[];
   sessionDuration: number | undefined;
+  /** Roles whose plain profile names collided and got ARN-derived suffixes instead. */
+  collisions: NameCollision[];
 }
 
 /** Okta (session reuse, else password + TOTP) → the SAML assertion → the roles it grants. */
@@ -39,11 +41,16 @@ export async function signIn(config: Config, env: NodeJS.ProcessEnv, reporter: R
   });
   registerSecret(saml.samlResponse);
   const assertion = parseAssertion(decodeSamlResponse(saml.samlResponse));
+  const { names, collisions } = profileNames(
+    assertion.roles.map((r) => r.roleArn),
+    config.aliases,
+  );
   return {
     samlAssertion: saml.samlResponse,
     sessionDuration: assertion.sessionDuration,
+    collisions,
     roles: assertion.roles.map((r) => ({
-      profile: profileName(r.roleArn, config.aliases),
+      profile: names.get(r.roleArn)!,
       roleArn: r.roleArn,
       principalArn: r.principalArn,
       accountId: r.accountId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROFILE_PREFIX, isOwnedProfile, profileName } from '../../../src/aws/profile-name.js';
+import { PROFILE_PREFIX, isOwnedProfile, profileName, profileNames } from '../../../src/aws/profile-name.js';
 
 describe('profileName', () => {
   it.each([
@@ -51,6 +51,39 @@ describe('profileName', () => {
   it('refuses what is not a role ARN', () => {
     expect(() => profileName('arn:aws:iam::111111111111:saml-provider/Okta')).toThrow('"arn:aws:iam::111111111111:saml-provider/Okta" is not an IAM role ARN');
     expect(() => profileName('arn:aws:iam::1111:role/Admin')).toThrow(/not an IAM role ARN/);
+  });
+});
+
+describe('profileNames', () => {
+  const UNDERSCORE = 'arn:aws:iam::111111111111:role/ReadOnly_Admin';
+  const DASH = 'arn:aws:iam::111111111111:role/ReadOnly-Admin';
+  const ADMIN = 'arn:aws:iam::111111111111:role/Admin';
+
+  it('gives roles that fold to one name a suffix each, derived from the ARN, and leaves the others alone', () => {
+    const { names, collisions } = profileNames([UNDERSCORE, ADMIN, DASH]);
+    expect(names.get(ADMIN)).toBe('okta-111111111111-Admin');
+    expect(names.get(UNDERSCORE)).toMatch(/^okta-111111111111-ReadOnly-Admin-[0-9a-f]{8}$/);
+    expect(names.get(DASH)).toMatch(/^okta-111111111111-ReadOnly-Admin-[0-9a-f]{8}$/);
+    expect(names.get(UNDERSCORE)).not.toBe(names.get(DASH));
+    expect(collisions).toEqual([{ name: 'okta-111111111111-ReadOnly-Admin', roles: [{ roleArn: UNDERSCORE, profile: names.get(UNDERSCORE) }, { roleArn: DASH, profile: names.get(DASH) }] }]);
+  });
+
+  it('is stable: the same ARN gets the same name whatever the order', () => {
+    expect(profileNames([DASH, UNDERSCORE]).names).toEqual(profileNames([UNDERSCORE, DASH]).names);
+  });
+
+  it('separates two accounts given one alias', () => {
+    const other = 'arn:aws:iam::555555555555:role/Admin';
+    const { names, collisions } = profileNames([ADMIN, other], { '111111111111': 'prod', '555555555555': 'prod' });
+    expect(new Set(names.values()).size).toBe(2);
+    expect([...names.values()].every((n) => /^okta-prod-Admin-[0-9a-f]{8}$/.test(n))).toBe(true);
+    expect(collisions).toHaveLength(1);
+  });
+
+  it('keeps one name for a role granted twice (two SAML providers)', () => {
+    const { names, collisions } = profileNames([ADMIN, ADMIN]);
+    expect([...names]).toEqual([[ADMIN, 'okta-111111111111-Admin']]);
+    expect(collisions).toEqual([]);
   });
 });
 

@@ -167,6 +167,16 @@ describe('cachedChainedRole', () => {
     expect(await readdir(join(dir, 'cache'))).toHaveLength(2);
   });
 
+  it('never shares an entry between identities, or with a base profile that now names another role', async () => {
+    await cachedChainedRole({ ...params(), identity: 'https://a.okta.com alice' }, NOW);
+    await cachedChainedRole({ ...params(), identity: 'https://b.okta.com alice' }, NOW);
+    expect(calls).toHaveLength(2);
+    await cachedChainedRole({ ...params(), identity: 'https://a.okta.com alice' }, NOW);
+    expect(calls).toHaveLength(2);
+    await cachedChainedRole({ ...params(), identity: 'https://a.okta.com alice', base: { ...base, roleArn: 'arn:aws:iam::111111111111:role/Other' } }, NOW);
+    expect(calls).toHaveLength(3);
+  });
+
   it('treats a corrupt cache file as a miss and tightens a loosened one', async () => {
     const path = chainCachePath(dir, base.profile, TARGET);
     await cachedChainedRole(params(), NOW);
