@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { delimiter } from 'node:path';
 import { UserError } from '../lib/errors.js';
+import { dropSecretsFromProcessEnv, withoutSecrets } from '../lib/secret-env.js';
 
 /** How long a launcher may take to fail before we take it as started (browsers never exit soon). */
 const EARLY_EXIT_MS = 500;
@@ -43,7 +44,7 @@ export async function openInBrowser(url: string, env: NodeJS.ProcessEnv = proces
     const failures: string[] = [];
     for (const [command, ...args] of browserCommands(browser, url)) {
       if (!command) continue;
-      const failure = await launch(() => spawn(command, args, { env, detached: true, stdio: 'ignore', windowsHide: true }));
+      const failure = await launch(() => spawn(command, args, { env: withoutSecrets(env), detached: true, stdio: 'ignore', windowsHide: true }));
       if (failure === undefined) return;
       failures.push(`${command}: ${failure}`);
     }
@@ -56,6 +57,8 @@ export async function openInBrowser(url: string, env: NodeJS.ProcessEnv = proces
   let failure: string | undefined;
   try {
     const { default: open } = await import('open');
+    // `open` starts its opener with process.env and takes no env; the login is over by now.
+    dropSecretsFromProcessEnv();
     const child = await open(url, { wait: false });
     failure = await launch(() => child);
   } catch (error) {

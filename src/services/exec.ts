@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import { isatty } from 'node:tty';
 import type { ProfileCredentials } from '../aws/types.js';
 import { UserError } from '../lib/errors.js';
+import { isSecretVariable } from '../lib/secret-env.js';
 import { credentialEnv, OVERRIDING_ENV } from '../shell/exports.js';
 
 /** Set in the child so scripts (and a nested okta-aws) can tell which profile they run under. */
@@ -31,13 +32,14 @@ export interface RunOptions {
 
 /**
  * The child's environment: the parent's plus the role's credentials, without what would make an
- * SDK ignore them. On Windows names are case-insensitive, so `aws_profile` goes too.
+ * SDK ignore them and without the Okta secrets. On Windows names are case-insensitive, so
+ * `aws_profile` goes too.
  */
 export function childEnv(creds: ProfileCredentials, base: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): NodeJS.ProcessEnv {
   const drop = new Set<string>([...OVERRIDING_ENV, ...STALE_ENV]);
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(base)) {
-    if (value === undefined || drop.has(platform === 'win32' ? name.toUpperCase() : name)) continue;
+    if (value === undefined || drop.has(platform === 'win32' ? name.toUpperCase() : name) || isSecretVariable(name, platform)) continue;
     env[name] = value;
   }
   return { ...env, ...credentialEnv(creds), [PROFILE_MARKER]: creds.profile };

@@ -1,8 +1,9 @@
 import { UserError } from '../lib/errors.js';
+import { SECRET_VARIABLES } from '../lib/secret-env.js';
 import type { SecretName, SecretStore } from './secret-store.js';
 
-/** The variables the env store reads its login secrets from. */
-export const SECRET_VARIABLES = { password: 'OKTA_AWS_PASSWORD', totp_secret: 'OKTA_AWS_TOTP_SECRET' } as const;
+/** The variables the env store reads its login secrets from (kept out of every child process). */
+export { SECRET_VARIABLES };
 
 /**
  * Read-only secrets from the environment, for CI jobs and containers that must leave no file

@@ -31,6 +31,17 @@ describe.skipIf(process.platform === 'win32')('openInBrowser with BROWSER', () =
     expect(await waitFor(out)).toEqual([URL_]);
   });
 
+  it('starts the browser without the Okta secrets in its environment', async () => {
+    const out = join(dir, 'env1');
+    const path = join(dir, 'b-env');
+    writeFileSync(path, `#!/bin/sh\nenv > "${out}.tmp"; mv "${out}.tmp" "${out}"\n`);
+    chmodSync(path, 0o755);
+    await openInBrowser(URL_, { PATH: process.env.PATH, BROWSER: path, OKTA_AWS_PASSWORD: 'pw-123', OKTA_AWS_TOTP_SECRET: 'KRSXG5CTMVRXEZLU', KEEP_ME: 'yes' });
+    const seen = await waitFor(out);
+    expect(seen).toContain('KEEP_ME=yes');
+    expect(seen.join('\n')).not.toMatch(/OKTA_AWS_PASSWORD|OKTA_AWS_TOTP_SECRET|pw-123|KRSXG5CTMVRXEZLU/);
+  });
+
   it('substitutes %s and keeps the other words', async () => {
     const out = join(dir, 'argv2');
     await openInBrowser(URL_, { PATH: process.env.PATH, BROWSER: `${stub('b2', out)} --new-window --url=%s 100%%` });

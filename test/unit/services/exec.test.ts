@@ -40,6 +40,14 @@ describe('childEnv', () => {
     });
   });
 
+  it('never passes on the Okta secrets', () => {
+    const env = childEnv(creds, { PATH: '/bin', OKTA_AWS_PASSWORD: 'pw', OKTA_AWS_TOTP_SECRET: 'seed', OKTA_AWS_USERNAME: 'alice', OKTA_AWS_SECRET_STORE: 'env' }, 'linux');
+    expect(env).not.toHaveProperty('OKTA_AWS_PASSWORD');
+    expect(env).not.toHaveProperty('OKTA_AWS_TOTP_SECRET');
+    expect(env).toMatchObject({ OKTA_AWS_USERNAME: 'alice', OKTA_AWS_SECRET_STORE: 'env' });
+    expect(childEnv(creds, { okta_aws_password: 'pw' }, 'win32')).not.toHaveProperty('okta_aws_password');
+  });
+
   it('matches names case-insensitively on Windows only', () => {
     expect(childEnv(creds, { aws_profile: 'x' }, 'win32')).not.toHaveProperty('aws_profile');
     expect(childEnv(creds, { aws_profile: 'x' }, 'linux')).toHaveProperty('aws_profile', 'x');
