@@ -51,10 +51,15 @@ export function childEnv(creds: ProfileCredentials, base: NodeJS.ProcessEnv = pr
  * While it runs, termination signals sent to us are passed on, and we stay alive to report how it ended.
  */
 export function runWithCredentials(command: string, args: string[], creds: ProfileCredentials, options: RunOptions = {}): Promise<number> {
+  return runChild(command, args, childEnv(creds, options.env ?? process.env), options);
+}
+
+/** Runs `command` with exactly `env`; signals and exit status as for runWithCredentials. */
+export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, options: Omit<RunOptions, 'env'> = {}): Promise<number> {
   const interactive = options.interactive ?? (isatty(0) || isatty(1) || isatty(2));
   return new Promise<number>((resolve, reject) => {
     const child = spawn(command, args, {
-      env: childEnv(creds, options.env ?? process.env),
+      env,
       stdio: options.stdio ?? 'inherit',
       shell: false,
     });

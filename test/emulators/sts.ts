@@ -30,6 +30,8 @@ export interface StsOptions {
   /** Delay before answering each call. */
   latencyMs?: number;
   roles?: Record<string, StsRoleConfig>;
+  /** Issue credentials that last at most this long, whatever DurationSeconds asked (to test expiry mid-run). */
+  credentialLifetimeSeconds?: number;
 }
 
 export type StsFaultCode = 'AccessDenied' | 'ExpiredTokenException' | 'InvalidIdentityToken' | 'Throttling' | 'InternalFailure';
@@ -62,6 +64,8 @@ export interface Sts {
   faults: FaultQueue<StsFault>;
   latencyMs: number;
   roles: Record<string, StsRoleConfig>;
+  /** See StsOptions; may be changed while running. */
+  credentialLifetimeSeconds: number | undefined;
   resetCounters(): void;
   close(): Promise<void>;
 }
@@ -139,6 +143,7 @@ export async function startSts(opts: StsOptions): Promise<Sts> {
     faults: new FaultQueue(validateStsFault),
     latencyMs: opts.latencyMs ?? 0,
     roles: { ...(opts.roles ?? {}) },
+    credentialLifetimeSeconds: opts.credentialLifetimeSeconds,
     resetCounters: () => Object.assign(counters, newCounters(), { inFlight: counters.inFlight }),
     close: async () => undefined,
   };
@@ -153,7 +158,7 @@ export async function startSts(opts: StsOptions): Promise<Sts> {
       accessKeyId: newAccessKeyId(),
       secretAccessKey: newSecretAccessKey(),
       sessionToken: newSessionToken(),
-      expiration: Math.floor((now + seconds * 1000) / 1000) * 1000,
+      expiration: Math.floor((now + Math.min(seconds, sts.credentialLifetimeSeconds ?? seconds) * 1000) / 1000) * 1000,
       issuedAt: now,
       source,
       roleArn,
