@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { takeOverSignals } from '../cli/signals.js';
 import { chainDurationFlag, chainFlags, chainRequest } from '../cli/role-flags.js';
 import { UserError } from '../lib/errors.js';
 import { runWithCredentials } from '../services/exec.js';
@@ -39,18 +40,17 @@ export default class Exec extends BaseCommand {
       throw new UserError('No command to run', { hint: 'Put it after --, e.g. `okta-aws exec okta-111111111111-Admin -- aws sts get-caller-identity`.', code: 'NO_COMMAND' });
     }
     const request = { target: args.target, ...(chainRequest(flags) ? { chain: chainRequest(flags)! } : {}) };
+    // Once the child runs it decides what a signal means; bin/run.js's "exit on Ctrl-C" must not orphan it.
+    const releaseSignals = takeOverSignals();
     if (flags.server) {
       const onFailure = (line: string) => process.stderr.write(`okta-aws: ${line}\n`);
-      process.exitCode = await runWithServer(command, rest, request, { entry: this.entry, onFailure, beforeSpawn: passSignalsToChild });
+      process.exitCode = await runWithServer(command, rest, request, { entry: this.entry, onFailure, onChildStarted: releaseSignals });
       return;
     }
     const { credentials } = await roleCredentials(request, { entry: this.entry });
-    passSignalsToChild();
-    process.exitCode = await runWithCredentials(command, rest, credentials);
+    const running = runWithCredentials(command, rest, credentials); // forwards signals from here on
+    releaseSignals();
+    process.exitCode = await running;
   }
 }
 
-/** The child decides what a signal means; bin/run.js's "exit on Ctrl-C" must not orphan it. */
-function passSignalsToChild(): void {
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
-}

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { nextSignal } from '../cli/signals.js';
 import type { RequestRecord } from '../server/credential-server.js';
 import { ROLE_PATH, startServing } from '../services/serve.js';
 import { SHELLS, type Shell, detectShell, renderExports } from '../shell/exports.js';
@@ -23,6 +24,8 @@ export default class Serve extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Serve);
+    // Taken over before anything is printed: a caller may stop us as soon as it sees the first line.
+    const stopped = nextSignal();
     const log = (line: string) => process.stderr.write(`okta-aws serve: ${new Date().toISOString()} ${line}\n`);
     const serving = await startServing({
       entry: this.entry,
@@ -40,10 +43,7 @@ export default class Serve extends BaseCommand {
     log(`listening on ${serving.server.origin} for ${serving.profiles.length} profiles`);
 
     // Until SIGINT/SIGTERM: then close the server (and its refresh timers) and exit 0.
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, () => resolve(s));
-    });
+    const signal = await stopped;
     await serving.close();
     log(`stopped (${signal})`);
   }

@@ -51,8 +51,8 @@ export function serverChildEnv(
 export interface ServerRunOptions extends FreshOptions, Omit<RunOptions, 'env'> {
   /** A line for stderr when the server could not answer (the child sees only an SDK error). */
   onFailure?: (line: string) => void;
-  /** Called once the credentials are in hand, just before the child starts. */
-  beforeSpawn?: () => void;
+  /** Called as soon as the child runs (and its signal forwarding is in place). */
+  onChildStarted?: () => void;
 }
 
 /**
@@ -78,8 +78,9 @@ export async function runWithServer(command: string, args: string[], request: { 
   });
   try {
     const env = serverChildEnv({ uri: `${server.origin}${path}`, token, profile: first.profile, region: first.region }, options.env ?? process.env);
-    options.beforeSpawn?.();
-    return await runChild(command, args, env, options);
+    const running = runChild(command, args, env, options);
+    options.onChildStarted?.();
+    return await running;
   } finally {
     source.stop();
     await server.close();
