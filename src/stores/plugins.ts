@@ -114,9 +114,15 @@ function validStore(value: unknown): SecretStore {
  * plugin. An error the plugin meant for users (it has a `hint`) is shown as it is.
  */
 function bounded(store: SecretStore, plugin: string, env: NodeJS.ProcessEnv): SecretStore {
+  // After one call ran out of time the store is taken for hung: later calls fail at once.
+  let hung: unknown;
   const call = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
     try {
-      return await withDeadline(run(), env, what);
+      if (hung) throw hung;
+      return await withDeadline(run(), env, what).catch((error: unknown) => {
+        if (error instanceof DeadlineError) hung = error;
+        throw error;
+      });
     } catch (error) {
       if (error instanceof UserError) throw error;
       const hint = (error as { hint?: unknown } | null)?.hint;
@@ -150,11 +156,13 @@ function withDeadline<T>(work: Promise<T>, env: NodeJS.ProcessEnv, what: string)
     // Not unref'd: a plugin awaiting nothing must not let the process end before the verdict.
     timer = setTimeout(() => {
       timedOut = true;
-      reject(new Error(`${what} did not finish within ${seconds} s (OKTA_AWS_PLUGIN_TIMEOUT)`));
+      reject(new DeadlineError(`${what} did not finish within ${seconds} s (OKTA_AWS_PLUGIN_TIMEOUT)`));
     }, seconds * 1000);
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
+
+class DeadlineError extends Error {}
 
 function timeoutSeconds(env: NodeJS.ProcessEnv): number {
   const value = Number(env.OKTA_AWS_PLUGIN_TIMEOUT);

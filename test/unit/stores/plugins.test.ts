@@ -100,6 +100,14 @@ describe('plugin stores', () => {
     }
   });
 
+  it('a store call that runs out of time marks the store hung: later calls fail with that verdict at once', async () => {
+    usePlugins(() => [fixture('store-broken')]);
+    const store = openStore('broken', { ...env, BROKEN_STORE: 'store-hangs', OKTA_AWS_PLUGIN_TIMEOUT: '0.5' });
+    const first = await failure(store.get('me', 'okta_session'));
+    expect(first).toMatch(/^The broken store \(plugin okta-aws-store-broken\) failed: reading the okta_session did not finish within 0\.5 s/);
+    expect(await failure(store.check())).toBe(first);
+  });
+
   it('a hook file that is missing (a plugin never built) is reported, not thrown', async () => {
     usePlugins(() => [{ ...fixture('store-memo'), hooks: { [STORE_HOOK]: [{ target: './dist/missing.js' }] } }]);
     expect((await pluginStores(['file'], env)).failures).toEqual(['plugin okta-aws-store-memo offers no store: its hook file ./dist/missing.js does not exist (is the plugin built?)']);
