@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { credentialProcessOutput } from '../services/fresh-credentials.js';
+import { deviceUi } from '../ui/device-ui.js';
 
 export default class CredentialProcess extends BaseCommand {
   static override summary = 'Print credentials for an AWS SDK credential_process line (JSON on stdout).';
@@ -19,6 +20,6 @@ export default class CredentialProcess extends BaseCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(CredentialProcess);
-    process.stdout.write(await credentialProcessOutput(args.profile, { entry: this.entry }));
+    process.stdout.write(await credentialProcessOutput(args.profile, { entry: this.entry, device: deviceUi({ allowWithoutTerminal: false }) }));
   }
 }

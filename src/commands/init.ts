@@ -3,6 +3,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { runInit } from '../services/init.js';
 import { defaultPrompter } from '../ui/prompter.js';
 import { listrReporter } from '../ui/listr-reporter.js';
+import { deviceUi } from '../ui/device-ui.js';
 
 export default class Init extends BaseCommand {
   static override summary = 'Store your Okta SSO URL, username, password and TOTP secret, then check that they work.';
@@ -10,12 +11,15 @@ export default class Init extends BaseCommand {
     'Asks for whatever is not given. The password and the TOTP secret are never flags (they would land in shell history and ps): ' +
     'they are typed at a masked prompt, or come from OKTA_AWS_PASSWORD / OKTA_AWS_TOTP_SECRET. ' +
     'An existing settings.json (also one written by the Python okta-aws-cred-helper) gives the defaults. ' +
-    'Changing --store moves the secrets into the new store, checked by reading them back.';
+    'Changing --store moves the secrets into the new store, checked by reading them back. ' +
+    'Identity Engine orgs that refuse the password login: `--flow device --client-id <id>` asks for no password or TOTP secret; ' +
+    'it signs you in once in the browser and keeps the refresh token in the secret store.';
 
   static override examples = [
     '<%= config.bin %> init',
     '<%= config.bin %> init --store keyring',
     '<%= config.bin %> init --store pass',
+    '<%= config.bin %> init --flow device --client-id 0oa1clientid   # Okta Identity Engine: sign in in the browser',
     'OKTA_AWS_PASSWORD=… OKTA_AWS_TOTP_SECRET=… <%= config.bin %> init --sso-url https://example.okta.com/home/amazon_aws/0oa1/272 --username me@example.com',
   ];
 
@@ -26,6 +30,8 @@ export default class Init extends BaseCommand {
     store: Flags.string({
       description: 'Where secrets live: file (settings.json, 0600), keyring (the OS keyring), env (read-only), or a store a plugin offers (`okta-aws stores`).',
     }),
+    flow: Flags.string({ description: 'How to log in: authn (password + TOTP), device (browser, for Identity Engine orgs) or auto (device when a client id is set).', options: ['auto', 'authn', 'device'] }),
+    'client-id': Flags.string({ description: "The client id of your Okta org's OIDC native app for CLIs (device flow)." }),
     verify: Flags.boolean({ description: 'Log in once and list the granted roles.', default: true, allowNo: true }),
   };
 
@@ -37,9 +43,11 @@ export default class Init extends BaseCommand {
         username: flags.username,
         region: flags.region,
         store: flags.store,
+        flow: flags.flow,
+        clientId: flags['client-id'],
         verify: flags.verify,
       },
-      { prompter: defaultPrompter(), reporter: await listrReporter() },
+      { prompter: defaultPrompter(), reporter: await listrReporter(), device: deviceUi({ allowWithoutTerminal: true }) },
     );
     if (result.moved.length > 0) this.logToStderr(`Moved ${result.moved.join(', ')} into the ${result.store} store.`);
     this.logToStderr(`Saved ${result.settingsFile} (secrets in the ${result.store} store).`);

@@ -6,11 +6,13 @@ import { partialFailure, refresh } from '../services/refresh.js';
 import { quietReporter } from '../services/reporter.js';
 import { rememberMode } from '../services/init.js';
 import { listrReporter } from '../ui/listr-reporter.js';
+import { deviceUi } from '../ui/device-ui.js';
 
 export default class Refresh extends BaseCommand {
   static override summary = 'Log in to Okta and write a fresh profile for every AWS role you are granted.';
   static override description =
     'Reuses the Okta session when it is still alive (no password, no MFA); otherwise logs in with the stored password and a TOTP code. ' +
+    'With the device flow (Identity Engine orgs) it uses the stored refresh token, and on a terminal signs you in in the browser when that is refused. ' +
     'Every role in the SAML assertion is assumed through STS at once and written as an okta-<account>-<role> profile. ' +
     'Profiles that are no longer granted are removed; nothing else in the credentials file changes.';
 
@@ -38,6 +40,7 @@ export default class Refresh extends BaseCommand {
       ...(mode ? { mode } : {}),
       entry: this.entry,
       reporter: flags.json ? quietReporter : await listrReporter(),
+      device: deviceUi({ allowWithoutTerminal: false }),
     });
     if (mode && mode !== config.mode) await rememberMode(mode);
     for (const warning of result.warnings) this.logToStderr(`okta-aws: ${warning}`);

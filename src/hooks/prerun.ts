@@ -17,13 +17,14 @@ const hook: Hook<'prerun'> = async function (options) {
   if (!NEEDS_CREDENTIALS.has(Command.id) || argv.some((a) => a === '--help' || a === '-h')) return;
   if (argv.includes('--debug')) enableDebug(); // the command's own init() comes after this hook
   usePlugins(() => config.getPluginsList());
-  const fresh = {
-    entry: { node: process.execPath, script: join(config.root, 'bin', 'run.js') },
-    onRefresh: (why: string) => process.stderr.write(`okta-aws: ${why}\n`),
-  };
   try {
     // Loaded only for these commands: the hook runs before every command, and init or --help need none of it.
-    const { credentialsFor, ensureFresh } = await import('../services/fresh-credentials.js');
+    const [{ credentialsFor, ensureFresh }, { deviceUi }] = await Promise.all([import('../services/fresh-credentials.js'), import('../ui/device-ui.js')]);
+    const fresh = {
+      entry: { node: process.execPath, script: join(config.root, 'bin', 'run.js') },
+      onRefresh: (why: string) => process.stderr.write(`okta-aws: ${why}\n`),
+      device: deviceUi({ allowWithoutTerminal: false }),
+    };
     // The command's own parser says which argument is the target; a bad command line is left for the command to report.
     const parsed = await Parser.parse(argv, { flags: Command.flags, args: Command.args, strict: false }).catch(() => undefined);
     if (!parsed) return;

@@ -22,7 +22,7 @@ export function redact(text: string): string {
   let out = text;
   for (const secret of secrets) out = out.split(secret).join('[redacted]');
   // Values that may reach a log before they are registered: tokens in URLs and form bodies.
-  return out.replace(/((?:sessionToken|onetimetoken|token|SAMLAssertion|SAMLResponse|SigninToken|stateToken|passCode|sid)=)[^&\s;"]+/gi, '$1[redacted]');
+  return out.replace(/((?:sessionToken|onetimetoken|token|device_code|SAMLAssertion|SAMLResponse|SigninToken|stateToken|passCode|sid)=)[^&\s;"]+/gi, '$1[redacted]');
 }
 
 export function debug(message: string): void {

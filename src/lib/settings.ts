@@ -9,6 +9,9 @@ export type StoreName = string;
 export type BuiltinStoreName = 'file' | 'keyring' | 'env';
 export const BUILTIN_STORES: readonly BuiltinStoreName[] = ['file', 'keyring', 'env'];
 export type CredentialMode = 'static' | 'process';
+/** How to log in: Classic `/api/v1/authn`, or the OAuth device flow (Identity Engine orgs); `auto` picks by client id. */
+export type LoginFlow = 'auto' | 'authn' | 'device';
+export const LOGIN_FLOWS: readonly LoginFlow[] = ['auto', 'authn', 'device'];
 
 /**
  * `settings.json`, key for key as the Python okta-aws-cred-helper wrote it, so its users switch
@@ -26,6 +29,9 @@ export interface Settings {
   duration?: number;
   mode?: CredentialMode;
   account_aliases?: Record<string, string>;
+  login_flow?: LoginFlow;
+  /** The client id of the org's OIDC native app for CLIs (device flow). */
+  oidc_client_id?: string;
   [key: string]: unknown;
 }
 

@@ -10,6 +10,8 @@ export interface State {
   role_durations?: Record<string, number>;
   /** Per Okta user, the last TOTP time step sent: Okta refuses a step it has seen. */
   totp_steps?: Record<string, number>;
+  /** Per Okta origin, `pipeline` of /.well-known/okta-organization: `idx` (Identity Engine) or `v1` (Classic). */
+  org_pipelines?: Record<string, string>;
 }
 
 export async function readState(env: NodeJS.ProcessEnv = process.env): Promise<State> {

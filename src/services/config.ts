@@ -1,6 +1,6 @@
 import { UserError } from '../lib/errors.js';
 import { settingsFile } from '../lib/paths.js';
-import { type CredentialMode, type Settings, type StoreName, readSettings } from '../lib/settings.js';
+import { type CredentialMode, LOGIN_FLOWS, type LoginFlow, type Settings, type StoreName, readSettings } from '../lib/settings.js';
 import { validateDuration, validateRegion, validateSsoUrl } from '../lib/validate.js';
 import { storeNameFrom } from '../stores/index.js';
 
@@ -15,6 +15,10 @@ export interface Config {
   duration: number | undefined;
   mode: CredentialMode;
   aliases: Record<string, string>;
+  /** `auto` resolved: `device` when a client id is set. */
+  loginFlow: Exclude<LoginFlow, 'auto'>;
+  /** The OIDC native app's client id (device flow only). */
+  clientId: string | undefined;
   /** The file as read (undefined when there is none: the env store alone). */
   settings: Settings | undefined;
   warnings: string[];
@@ -52,7 +56,37 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: { 
     duration: duration === undefined ? undefined : validateDuration(duration),
     mode,
     aliases: settings?.account_aliases ?? {},
+    ...resolveLoginFlow({ flow: env.OKTA_AWS_LOGIN_FLOW || settings?.login_flow, clientId: env.OKTA_AWS_CLIENT_ID || settings?.oidc_client_id }),
     settings,
     warnings,
   };
+}
+
+/**
+ * `login_flow` / OKTA_AWS_LOGIN_FLOW and `oidc_client_id` / OKTA_AWS_CLIENT_ID → the flow to use.
+ * `auto` means the device flow exactly when a client id is known.
+ */
+export function resolveLoginFlow(given: { flow?: unknown; clientId?: unknown }): { loginFlow: Exclude<LoginFlow, 'auto'>; clientId: string | undefined } {
+  const flow = given.flow ?? 'auto';
+  if (!LOGIN_FLOWS.includes(flow as LoginFlow)) {
+    throw new UserError(`The login flow "${String(flow)}" is not one of ${LOGIN_FLOWS.join(', ')}`, {
+      hint: 'Fix OKTA_AWS_LOGIN_FLOW or "login_flow" in settings.json, or run `okta-aws init --flow auto`.',
+      code: 'BAD_SETTINGS',
+    });
+  }
+  if (given.clientId !== undefined && (typeof given.clientId !== 'string' || !/^[A-Za-z0-9_-]{1,100}$/.test(given.clientId))) {
+    throw new UserError('The OIDC client id is not an Okta client id (letters, digits, - and _)', {
+      hint: 'Copy the client id from the OIDC app in Okta (Applications → the CLI app → General) and run `okta-aws init --client-id …`.',
+      code: 'BAD_SETTINGS',
+    });
+  }
+  const clientId = given.clientId as string | undefined;
+  const loginFlow = flow === 'auto' ? (clientId ? 'device' : 'authn') : (flow as Exclude<LoginFlow, 'auto'>);
+  if (loginFlow === 'device' && !clientId) {
+    throw new UserError('The device login flow needs the client id of an OIDC native app', {
+      hint: 'Ask your Okta admin for it (README: "Identity Engine orgs") and run `okta-aws init --flow device --client-id <id>`, or set OKTA_AWS_CLIENT_ID.',
+      code: 'NO_CLIENT_ID',
+    });
+  }
+  return { loginFlow, clientId };
 }

@@ -6,12 +6,15 @@ import { rfc3339 } from '../lib/time.js';
 import { loadConfig } from './config.js';
 import { type RefreshResult, partialFailure, refresh } from './refresh.js';
 import { quietReporter } from './reporter.js';
+import type { DeviceLoginUi } from './device-sign-in.js';
 
 export interface FreshOptions {
   env?: NodeJS.ProcessEnv;
   entry: { node: string; script: string };
   /** Told why a refresh is about to happen (one line for stderr). */
   onRefresh?: (reason: string) => void;
+  /** Who may approve a browser login when the device flow needs one (nobody by default). */
+  device?: DeviceLoginUi;
 }
 
 /**
@@ -29,7 +32,7 @@ export async function ensureFresh(profiles: string[] | 'all', options: FreshOpti
     !cache ? 'no cached credentials yet; refreshing' : `credentials for ${stale.length === 1 ? stale[0] : `${stale.length} profiles`} expire within 5 minutes; refreshing`,
   );
   const config = await loadConfig(env);
-  const result: RefreshResult | undefined = await refresh({ config, env, entry: options.entry, reporter: quietReporter, onlyIfStale: profiles === 'all' && !cache ? undefined : wanted });
+  const result: RefreshResult | undefined = await refresh({ config, env, entry: options.entry, reporter: quietReporter, device: options.device, onlyIfStale: profiles === 'all' && !cache ? undefined : wanted });
   const after = await readCache(env);
   if (!after) throw new UserError('The refresh wrote no credential cache', { hint: 'Run `okta-aws refresh --debug` to see what happened.' });
   const stillStale = wanted.filter((p) => after.roles.some((r) => r.profile === p) && !isFresh(cachedCredentials(after, p)));

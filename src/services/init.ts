@@ -1,13 +1,14 @@
 import { UserError } from '../lib/errors.js';
 import { registerSecret } from '../lib/log.js';
 import { settingsFile } from '../lib/paths.js';
-import { type CredentialMode, type Settings, type StoreName, readSettings, writeSettings } from '../lib/settings.js';
+import { type CredentialMode, type LoginFlow, type Settings, type StoreName, readSettings, writeSettings } from '../lib/settings.js';
 import { normalizeTotpSecret } from '../lib/totp.js';
 import { validateRegion, validateSsoUrl } from '../lib/validate.js';
 import { migrateSecrets, openStore, storeNameFrom } from '../stores/index.js';
 import type { SecretName } from '../stores/secret-store.js';
 import type { Prompter } from '../ui/prompter.js';
-import { type Config, DEFAULT_REGION } from './config.js';
+import { type Config, DEFAULT_REGION, resolveLoginFlow } from './config.js';
+import type { DeviceLoginUi } from './device-sign-in.js';
 import type { Reporter } from './reporter.js';
 import { type SignedIn, signIn } from './sign-in.js';
 
@@ -16,6 +17,10 @@ export interface InitOptions {
   username?: string;
   region?: string;
   store?: StoreName;
+  /** `--flow`: auto, authn or device. */
+  flow?: string;
+  /** `--client-id`: the OIDC native app for the device flow. */
+  clientId?: string;
   verify: boolean;
 }
 
@@ -43,7 +48,7 @@ const inline = (check: (value: string) => unknown) => (value: string) => {
  * secrets in the chosen store (moving them from the old one if it changed), writes settings.json,
  * and unless told not to, logs in once to prove it all works.
  */
-export async function runInit(options: InitOptions, io: { prompter: Prompter; reporter: Reporter; env?: NodeJS.ProcessEnv }): Promise<InitResult> {
+export async function runInit(options: InitOptions, io: { prompter: Prompter; reporter: Reporter; device: DeviceLoginUi; env?: NodeJS.ProcessEnv }): Promise<InitResult> {
   const env = io.env ?? process.env;
   const { prompter } = io;
   const { settings: previous } = await readSettings(env);
@@ -61,11 +66,44 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
     return v.trim();
   });
   const region = await ask(options.region ?? env.OKTA_AWS_REGION, previous?.region, 'Default AWS region:', validateRegion, DEFAULT_REGION);
+  const chosenFlow = options.flow ?? (env.OKTA_AWS_LOGIN_FLOW || previous?.login_flow);
+  const flow = chosenFlow ?? 'auto';
+  const clientId = options.clientId ?? (env.OKTA_AWS_CLIENT_ID || previous?.oidc_client_id);
+  const { loginFlow } = resolveLoginFlow({ flow, clientId });
 
   // A store that cannot work here (no Secret Service, env variables missing) fails before any question.
+  // The device flow reads no login secret, so the env store has nothing to check then.
   const target = openStore(store, env);
-  await target.check();
+  if (loginFlow === 'authn' || store !== 'env') await target.check();
   const oldSecrets = openStore(oldStore, env);
+  const sessionStore = oldStore !== store && previous?.user_name === username ? oldStore : store;
+  const config: Config = {
+    ssoUrl,
+    username,
+    region,
+    store: sessionStore,
+    duration: undefined,
+    mode: 'static',
+    aliases: previous?.account_aliases ?? {},
+    loginFlow,
+    clientId,
+    settings: previous,
+    warnings: [],
+  };
+  const result: InitResult = { settingsFile: settingsFile(env), store, moved: [] };
+  // Written only when chosen, so a classic user's settings.json gains no new keys.
+  const flowSettings = { ...(chosenFlow ? { login_flow: chosenFlow as LoginFlow } : {}), ...(clientId ? { oidc_client_id: clientId } : {}) };
+
+  if (loginFlow === 'device') {
+    // No password and no TOTP secret: the verifying login is the browser login, and its refresh token is the secret kept.
+    if (options.verify) result.roles = (await signIn(config, env, io.reporter, undefined, io.device)).roles;
+    if (oldStore !== store && previous?.user_name && target.writable) {
+      result.moved = await migrateSecrets({ from: oldSecrets, to: target, user: previous.user_name });
+    }
+    await writeSettings({ ...previous, sso_url: ssoUrl, user_name: username, region, secret_store: store, ...flowSettings }, env);
+    return result;
+  }
+
   const stored = async (name: SecretName) => (previous?.user_name === username ? oldSecrets.get(username, name).catch(() => undefined) : undefined);
   const password = await secretAnswer(prompter, env.OKTA_AWS_PASSWORD, await stored('password'), 'Okta password', 'OKTA_AWS_PASSWORD', (v) => {
     if (!v) throw new UserError('The password is empty', { hint: 'Type your Okta password.' });
@@ -73,12 +111,9 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   });
   const totpSecret = await secretAnswer(prompter, env.OKTA_AWS_TOTP_SECRET, await stored('totp_secret'), 'TOTP secret (base32, or the otpauth:// URI)', 'OKTA_AWS_TOTP_SECRET', normalizeTotpSecret);
 
-  const result: InitResult = { settingsFile: settingsFile(env), store, moved: [] };
   // Prove the answers work before anything is stored: a failed login leaves the old settings as they were.
+  // The session cookie the login earns goes where the other secrets are now; a move takes it along.
   if (options.verify) {
-    // The session cookie the login earns goes where the other secrets are now; a move takes it along.
-    const sessionStore = oldStore !== store && previous?.user_name === username ? oldStore : store;
-    const config: Config = { ssoUrl, username, region, store: sessionStore, duration: undefined, mode: 'static', aliases: previous?.account_aliases ?? {}, settings: previous, warnings: [] };
     result.roles = (await signIn(config, env, io.reporter, { password, totpSecret })).roles;
   }
 
@@ -86,7 +121,7 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   if (oldStore !== store && previous?.user_name && target.writable) {
     result.moved = await migrateSecrets({ from: oldSecrets, to: target, user: previous.user_name });
   }
-  const settings: Settings = { ...previous, sso_url: ssoUrl, user_name: username, region, secret_store: store };
+  const settings: Settings = { ...previous, sso_url: ssoUrl, user_name: username, region, secret_store: store, ...flowSettings };
   delete settings.password;
   delete settings.google_2fa_totp;
   if (store === 'file') Object.assign(settings, { password, google_2fa_totp: totpSecret });

@@ -16,6 +16,7 @@ import type { Config } from './config.js';
 import { type Reporter, quietReporter } from './reporter.js';
 import { profileEntries } from './profile-entries.js';
 import { signIn } from './sign-in.js';
+import type { DeviceLoginUi } from './device-sign-in.js';
 import { rfc3339 } from '../lib/time.js';
 
 export const DEFAULT_DURATION = 43200;
@@ -33,6 +34,8 @@ export interface RefreshOptions {
    * waited for another process's refresh then finds fresh credentials and does nothing.
    */
   onlyIfStale?: string[];
+  /** Who may approve a browser login when the device flow needs one (nobody by default). */
+  device?: DeviceLoginUi;
 }
 
 export interface RefreshResult {
@@ -70,7 +73,7 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
   const { config } = options;
   const reporter = options.reporter ?? quietReporter;
   const mode = options.mode ?? config.mode;
-  const { samlAssertion, roles, sessionDuration, collisions } = await signIn(config, env, reporter);
+  const { samlAssertion, roles, sessionDuration, collisions } = await signIn(config, env, reporter, undefined, options.device);
 
   const requested = options.duration ?? config.duration ?? DEFAULT_DURATION;
   const remembered = (await readState(env)).role_durations ?? {};

@@ -6,7 +6,7 @@ import { openStore, sessionStoreFor } from '../stores/index.js';
 import type { SecretName, SecretStore } from '../stores/secret-store.js';
 import type { Config } from './config.js';
 
-const LABEL: Record<SecretName, string> = { password: 'Okta password', totp_secret: 'TOTP secret', okta_session: 'Okta session' };
+const LABEL: Record<SecretName, string> = { password: 'Okta password', totp_secret: 'TOTP secret', okta_session: 'Okta session', oauth_refresh_token: 'Okta refresh token' };
 const ENV_NAME: Partial<Record<SecretName, string>> = { password: 'OKTA_AWS_PASSWORD', totp_secret: 'OKTA_AWS_TOTP_SECRET' };
 
 /** The user's secrets, read from the store only when a login needs them, and registered for redaction. */

@@ -1,10 +1,13 @@
 import { type NameCollision, profileNames } from '../aws/profile-name.js';
 import type { GrantedRole } from '../aws/types.js';
-import { createHttpClient } from '../lib/http.js';
+import { UserError } from '../lib/errors.js';
+import { type HttpClient, createHttpClient } from '../lib/http.js';
 import { registerSecret } from '../lib/log.js';
+import { orgPipeline } from '../okta/organization.js';
 import { fetchSamlAssertion } from '../okta/sso.js';
 import { decodeSamlResponse, parseAssertion } from '../saml/assertion.js';
 import type { Config } from './config.js';
+import { type DeviceLoginUi, deviceSamlResponse, noDeviceLogin } from './device-sign-in.js';
 import type { Reporter } from './reporter.js';
 import { userSecrets } from './secrets.js';
 import { totpCodeSource } from './totp-clock.js';
@@ -18,10 +21,45 @@ export interface SignedIn {
   collisions: NameCollision[];
 }
 
-/** Okta (session reuse, else password + TOTP) → the SAML assertion → the roles it grants. */
-export async function signIn(config: Config, env: NodeJS.ProcessEnv, reporter: Reporter, given?: { password: string; totpSecret: string }): Promise<SignedIn> {
-  const secrets = userSecrets(config, env, given);
+/**
+ * Okta → the SAML assertion → the roles it grants. Classic: session reuse, else password + TOTP.
+ * Device flow (Identity Engine): refresh token, else a browser login through `device`.
+ */
+export async function signIn(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  reporter: Reporter,
+  given?: { password: string; totpSecret: string },
+  device: DeviceLoginUi = noDeviceLogin,
+): Promise<SignedIn> {
   const http = await createHttpClient({ env });
+  const samlResponse =
+    config.loginFlow === 'device'
+      ? (await deviceSamlResponse(http, config, env, reporter, device)).samlResponse
+      : await classicSamlResponse(http, config, env, reporter, given).catch((error: unknown) => identityEngineError(http, config, env, error));
+  registerSecret(samlResponse);
+  const assertion = parseAssertion(decodeSamlResponse(samlResponse));
+  const { names, collisions } = profileNames(
+    assertion.roles.map((r) => r.roleArn),
+    config.aliases,
+  );
+  return {
+    samlAssertion: samlResponse,
+    sessionDuration: assertion.sessionDuration,
+    collisions,
+    roles: assertion.roles.map((r) => ({
+      profile: names.get(r.roleArn)!,
+      roleArn: r.roleArn,
+      principalArn: r.principalArn,
+      accountId: r.accountId,
+      roleName: r.roleName,
+      partition: r.partition,
+    })),
+  };
+}
+
+async function classicSamlResponse(http: HttpClient, config: Config, env: NodeJS.ProcessEnv, reporter: Reporter, given?: { password: string; totpSecret: string }): Promise<string> {
+  const secrets = userSecrets(config, env, given);
   const saml = await reporter.task(`Signing in to Okta as ${config.username}`, async (retitle) => {
     const result = await fetchSamlAssertion(http, {
       ssoUrl: config.ssoUrl,
@@ -39,23 +77,20 @@ export async function signIn(config: Config, env: NodeJS.ProcessEnv, reporter: R
     retitle(result.reusedSession ? 'Reused the Okta session (no password, no MFA)' : `Signed in to Okta as ${config.username} (password + TOTP)`);
     return result;
   });
-  registerSecret(saml.samlResponse);
-  const assertion = parseAssertion(decodeSamlResponse(saml.samlResponse));
-  const { names, collisions } = profileNames(
-    assertion.roles.map((r) => r.roleArn),
-    config.aliases,
-  );
-  return {
-    samlAssertion: saml.samlResponse,
-    sessionDuration: assertion.sessionDuration,
-    collisions,
-    roles: assertion.roles.map((r) => ({
-      profile: names.get(r.roleArn)!,
-      roleArn: r.roleArn,
-      principalArn: r.principalArn,
-      accountId: r.accountId,
-      roleName: r.roleName,
-      partition: r.partition,
-    })),
-  };
+  return saml.samlResponse;
+}
+
+/**
+ * A classic login refused by an Identity Engine org (FastPass, passwordless, or a policy that
+ * disallows /api/v1/authn) gets the way out instead of "check your password".
+ */
+async function identityEngineError(http: HttpClient, config: Config, env: NodeJS.ProcessEnv, error: unknown): Promise<never> {
+  const refused = error instanceof UserError && (error.code === 'E0000004' || error.code === 'E0000005' || error.code === 'HTTP_403');
+  if (refused && (await orgPipeline(http, new URL(config.ssoUrl).origin, env)) === 'idx') {
+    throw new UserError(`This Okta org runs Identity Engine and refused the classic password login (${(error as UserError).code})`, {
+      hint: 'Use the device login: ask your Okta admin for the client id of an OIDC native app for CLIs (README: "Identity Engine orgs") and run `okta-aws init --flow device --client-id <id>`.',
+      code: 'IDX_CLASSIC_REFUSED',
+    });
+  }
+  throw error;
 }

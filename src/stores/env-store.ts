@@ -28,7 +28,7 @@ export class EnvStore implements SecretStore {
   }
 
   async get(user: string, name: SecretName): Promise<string | undefined> {
-    if (name === 'okta_session') return undefined;
+    if (name === 'okta_session' || name === 'oauth_refresh_token') return undefined;
     if (this.env.OKTA_AWS_USERNAME && this.env.OKTA_AWS_USERNAME !== user) return undefined;
     return this.env[SECRET_VARIABLES[name]] || undefined;
   }
@@ -43,7 +43,7 @@ export class EnvStore implements SecretStore {
 }
 
 function readOnly(name: SecretName): UserError {
-  const variables = name === 'okta_session' ? Object.values(SECRET_VARIABLES) : [SECRET_VARIABLES[name]];
+  const variables = name === 'password' || name === 'totp_secret' ? [SECRET_VARIABLES[name]] : Object.values(SECRET_VARIABLES);
   return new UserError('The env store is read-only: okta-aws cannot change environment variables', {
     hint: `Set ${variables.join(' and ')} in the environment yourself, or use \`--store file\` or \`--store keyring\`.`,
     code: 'READ_ONLY_STORE',

@@ -5,6 +5,7 @@ import { appHome, settingsFile } from '../lib/paths.js';
 import { type Settings, readSettings, writeSettings } from '../lib/settings.js';
 import type { SecretName, SecretStore } from './secret-store.js';
 import { SessionFileStore } from './session-store.js';
+import { TokenFileStore } from './token-file-store.js';
 
 /** Where the original Python tool kept each login secret in settings.json. */
 const SETTINGS_KEY = { password: 'password', totp_secret: 'google_2fa_totp' } as const;
@@ -13,21 +14,25 @@ const SETTINGS_KEY = { password: 'password', totp_secret: 'google_2fa_totp' } as
  * The settings file as the original tool wrote it: `password` and `google_2fa_totp` beside
  * `user_name`, so one file serves both tools. That layout holds one user's login secrets: they
  * belong to `user_name`, are never handed to another user, and another user's are refused rather
- * than written over them. The Okta session goes to session.json (see SessionFileStore).
+ * than written over them. The Okta session goes to session.json (see SessionFileStore), the OAuth
+ * refresh token to oauth-tokens.json (see TokenFileStore).
  */
 export class FileStore implements SecretStore {
   readonly name = 'file' as const;
   readonly writable = true;
   private readonly sessions: SessionFileStore;
+  private readonly tokens: TokenFileStore;
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {
     this.sessions = new SessionFileStore(env);
+    this.tokens = new TokenFileStore(env);
   }
 
   async check(): Promise<void> {}
 
   async get(user: string, name: SecretName): Promise<string | undefined> {
     if (name === 'okta_session') return this.sessions.get(user, name);
+    if (name === 'oauth_refresh_token') return this.tokens.get(user, name);
     const { settings } = await readSettings(this.env);
     if (settings?.user_name !== user) return undefined;
     const value = settings[SETTINGS_KEY[name]];
@@ -36,6 +41,7 @@ export class FileStore implements SecretStore {
 
   async set(user: string, name: SecretName, value: string): Promise<void> {
     if (name === 'okta_session') return this.sessions.set(user, name, value);
+    if (name === 'oauth_refresh_token') return this.tokens.set(user, name, value);
     await this.update((settings) => {
       if (settings.user_name !== undefined && settings.user_name !== user) {
         throw new UserError(`${settingsFile(this.env)} holds the secrets of ${settings.user_name}, not ${user}`, {
@@ -51,6 +57,7 @@ export class FileStore implements SecretStore {
 
   async delete(user: string, name: SecretName): Promise<void> {
     if (name === 'okta_session') return this.sessions.delete(user, name);
+    if (name === 'oauth_refresh_token') return this.tokens.delete(user, name);
     await this.update((settings) => {
       if (settings.user_name !== user || !(SETTINGS_KEY[name] in settings)) return false;
       delete settings[SETTINGS_KEY[name]];

@@ -1,11 +1,12 @@
 import type { StoreName } from '../lib/settings.js';
 
 /**
- * What a store keeps per Okta user: the two login secrets, and the Okta session cookie (`sid`),
- * which is as good as a password while it lives.
+ * What a store keeps per Okta user: the two login secrets, the Okta session cookie (`sid`), which
+ * is as good as a password while it lives, and the OAuth refresh token of the device flow, which
+ * is as good as a browser login until it is rotated, revoked or expires.
  */
-export type SecretName = 'password' | 'totp_secret' | 'okta_session';
-export const SECRET_NAMES: readonly SecretName[] = ['password', 'totp_secret', 'okta_session'];
+export type SecretName = 'password' | 'totp_secret' | 'okta_session' | 'oauth_refresh_token';
+export const SECRET_NAMES: readonly SecretName[] = ['password', 'totp_secret', 'okta_session', 'oauth_refresh_token'];
 
 export interface SecretStore {
   readonly name: StoreName;

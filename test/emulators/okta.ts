@@ -7,11 +7,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthnEngine, makeUser, oktaError, malformed, type AuthnCounters, type OktaUser, type OktaUserConfig, type Reply } from './okta-authn.js';
 import { type OktaFault, validateOktaFault } from './okta-faults.js';
 import { FaultQueue } from './faults.js';
+import { OAuthServer } from './okta-oauth.js';
 import { Clock, isoMillis, mediaType, parseCookies, pathMatches, randomString, readBody, readControlJson, sendJson, startServer } from './http.js';
 import { buildSamlResponse, samlFormPage, signInPage, signinSamlUrl, stepUpPage, Trust } from './saml.js';
 
 export type { OktaUserConfig, OktaUser, FactorKind, UserStatus } from './okta-authn.js';
 export type { OktaFault } from './okta-faults.js';
+export type { OAuthKnobs, OAuthCounters, DeviceApproval } from './okta-oauth.js';
+
+/** The client id of the emulated org's OIDC native app for CLIs (device flow), unless given. */
+export const DEFAULT_CLIENT_ID = '0oa1cliapp0000000x7';
+/** The AWS app instance id (as in its dashboard link /home/amazon_aws/<id>/272), unless given. */
+export const DEFAULT_AWS_APP_INSTANCE_ID = '0oa1awsapp0000000x7';
 
 export interface OktaOrgOptions {
   users: OktaUserConfig[];
@@ -30,6 +37,10 @@ export interface OktaOrgOptions {
   rateLimitPerMinute?: number;
   /** What /.well-known/okta-organization reports. Default v1 (Classic). */
   pipeline?: 'v1' | 'idx';
+  /** The OIDC native app's client id (device authorization, token exchange, refresh token). */
+  clientId?: string;
+  /** The AWS app instance id (0oa…) of the dashboard link and of web SSO token audiences. */
+  awsAppInstanceId?: string;
 }
 
 export interface OktaCounters extends AuthnCounters {
@@ -53,6 +64,10 @@ export interface OktaOrg {
   url: string;
   /** The AWS app's SSO URL: {url}/app/amazon_aws/exk1abc/sso/saml */
   ssoUrl: string;
+  /** The AWS app's dashboard link: {url}/home/amazon_aws/<app instance id>/272 (serves the same page). */
+  dashboardUrl: string;
+  /** OAuth endpoints, knobs (`oauth.knobs`) and counters (`oauth.counters`). */
+  oauth: OAuthServer;
   trust: Trust;
   clock: Clock;
   counters: OktaCounters;
@@ -86,6 +101,8 @@ export async function startOktaOrg(opts: OktaOrgOptions): Promise<OktaOrg> {
   const users = new Map(opts.users.map((c) => [c.login.toLowerCase(), makeUser(c)] as const));
   const appId = opts.appId ?? 'exk1abc';
   const ssoPath = `/app/amazon_aws/${appId}/sso/saml`;
+  const awsAppInstanceId = opts.awsAppInstanceId ?? DEFAULT_AWS_APP_INSTANCE_ID;
+  const dashboardPath = `/home/amazon_aws/${awsAppInstanceId}/272`;
   const orgName = opts.orgName ?? 'Example';
   let origin = '';
   const counters = newCounters();
@@ -94,6 +111,8 @@ export async function startOktaOrg(opts: OktaOrgOptions): Promise<OktaOrg> {
   const org: OktaOrg = {
     url: '',
     ssoUrl: '',
+    dashboardUrl: '',
+    oauth: undefined as unknown as OAuthServer,
     trust: opts.trust ?? new Trust(),
     clock,
     counters,
@@ -105,7 +124,10 @@ export async function startOktaOrg(opts: OktaOrgOptions): Promise<OktaOrg> {
     assertionLifetimeSeconds: opts.assertionLifetimeSeconds ?? 300,
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 600,
     expireAllSessions: () => org.sessions.clear(),
-    resetCounters: () => Object.assign(counters, newCounters()),
+    resetCounters: () => {
+      Object.assign(counters, newCounters());
+      org.oauth.resetCounters();
+    },
     close: async () => undefined,
   };
 
@@ -193,12 +215,18 @@ export async function startOktaOrg(opts: OktaOrgOptions): Promise<OktaOrg> {
     if (fault?.kind === 'noSamlResponse') return html(res, 200, signInPage({ orgName, fromUri: url.pathname }), headers);
     if (fault?.kind === 'stepUp')
       return html(res, 200, stepUpPage({ stateToken: org.authn.stepUpTransaction(session.user), orgName, fromUri: url.pathname }), headers);
-    const c = session.user.config;
-    const action = signinSamlUrl(c.partition ?? 'aws', c.region);
     if (fault?.kind === 'brokenSaml') {
+      const c = session.user.config;
       const broken = Buffer.from('<?xml version="1.0" encoding="UTF-8"?><saml2p:Response xmlns:saml2p="urn:oasis:names:tc:SAML:2.0:protocol"><saml2:Assertion>').toString('base64');
-      return html(res, 200, samlFormPage({ samlResponse: broken, action, orgName }), headers);
+      return html(res, 200, samlFormPage({ samlResponse: broken, action: signinSamlUrl(c.partition ?? 'aws', c.region), orgName }), headers);
     }
+    html(res, 200, samlFormFor(session.user, fault?.kind === 'noRoles'), headers);
+  };
+
+  /** The AWS app's SAML form page for a signed-in user: a fresh assertion, recorded as trusted. */
+  const samlFormFor = (user: OktaUser, omitRoleAttribute = false): string => {
+    const c = user.config;
+    const action = signinSamlUrl(c.partition ?? 'aws', c.region);
     const built = buildSamlResponse({
       issuer: `http://www.okta.com/${appId}`,
       destination: action,
@@ -208,16 +236,21 @@ export async function startOktaOrg(opts: OktaOrgOptions): Promise<OktaOrg> {
       sessionDuration: c.sessionDuration ?? 3600,
       now: clock.now(),
       lifetimeSeconds: org.assertionLifetimeSeconds,
-      omitRoleAttribute: fault?.kind === 'noRoles',
+      omitRoleAttribute,
     });
     org.trust.record(built.assertion);
     counters.assertionsIssued++;
-    html(res, 200, samlFormPage({ samlResponse: built.base64, action, orgName }), headers);
+    return samlFormPage({ samlResponse: built.base64, action, orgName });
   };
+  org.oauth = new OAuthServer({ clock, users, origin: () => origin, samlFormFor: (user) => samlFormFor(user), clientId: opts.clientId ?? DEFAULT_CLIENT_ID, awsAppInstanceId });
 
   const control = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     try {
       const m = req.method;
+      if (path.startsWith('/__emulator/oauth/')) {
+        const answer = org.oauth.control(path, m ?? 'GET', m === 'POST' ? await readControlJson(req) : {});
+        if (answer !== undefined) return sendJson(res, 200, answer);
+      }
       if (path === '/__emulator/counters' && m === 'GET') return sendJson(res, 200, counters);
       if (path === '/__emulator/counters/reset' && m === 'POST') return (org.resetCounters(), sendJson(res, 200, counters));
       if (path === '/__emulator/faults' && m === 'GET') return sendJson(res, 200, org.faults.list());
@@ -270,6 +303,8 @@ export async function startOktaOrg(opts: OktaOrgOptions): Promise<OktaOrg> {
       const b = await jsonBody(req);
       return 'error' in b ? b.error : fn(b.body);
     };
+    // An idx org whose policy refuses the classic login (FastPass, passwordless) answers like a failed one.
+    if (m === 'POST' && p === '/api/v1/authn' && !org.oauth.knobs.classicLogin) return oktaError(401, 'E0000004', 'Authentication failed');
     if (m === 'POST' && p === '/api/v1/authn') return post((b) => org.authn.authn(b));
     if (m === 'POST' && verify) return post((b) => org.authn.verify(verify[1]!, url.searchParams, b));
     if (m === 'POST' && p === '/api/v1/authn/skip') return post((b) => org.authn.skip(b));
@@ -320,7 +355,8 @@ export async function startOktaOrg(opts: OktaOrgOptions): Promise<OktaOrg> {
     if (netFault?.kind === 'html')
       return html(res, netFault.status ?? 200, '<!DOCTYPE html><html><head><title>Service Unavailable</title></head><body><h1>We are down for maintenance</h1></body></html>', rl.headers);
 
-    if (p === ssoPath) {
+    if (await org.oauth.handle(req, res, url, rl.headers)) return;
+    if (p === ssoPath || p === dashboardPath) {
       if (req.method !== 'GET') return html(res, 405, '<html><body>Method Not Allowed</body></html>', rl.headers);
       return ssoPage(req, res, url, rl.headers);
     }
@@ -353,6 +389,7 @@ export async function startOktaOrg(opts: OktaOrgOptions): Promise<OktaOrg> {
   origin = server.url;
   org.url = origin;
   org.ssoUrl = `${origin}${ssoPath}`;
+  org.dashboardUrl = `${origin}${dashboardPath}`;
   org.close = () => server.close();
   return org;
 }

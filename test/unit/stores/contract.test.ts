@@ -40,7 +40,7 @@ secretStoreContract('env', {
   open: async (seed) => {
     const env: NodeJS.ProcessEnv = {};
     for (const { user, name, value } of seed) {
-      if (name === 'okta_session') continue;
+      if (name === 'okta_session' || name === 'oauth_refresh_token') continue;
       env.OKTA_AWS_USERNAME = user;
       env[SECRET_VARIABLES[name]] = value;
     }

@@ -26,7 +26,8 @@ export interface StoreSubject {
 const UNICODE = 'pässwörd 🔑 密码 "quoted" back\\slash: @=;\u00a0end';
 /** Longer than any password, TOTP secret or Okta sid, yet within Windows Credential Manager's 2,560 bytes of UTF-16. */
 const LONG = randomBytes(750).toString('base64');
-const LOGIN_SECRETS = SECRET_NAMES.filter((n) => n !== 'okta_session');
+/** Per user in every store, never one user's settings.json entry: the session and the refresh token. */
+const LOGIN_SECRETS = SECRET_NAMES.filter((n) => n !== 'okta_session' && n !== 'oauth_refresh_token');
 
 /** The behaviour every SecretStore shares, run against one implementation. */
 export function secretStoreContract(label: string, subject: StoreSubject): void {

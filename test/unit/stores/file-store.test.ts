@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tokenFile } from '../../../src/stores/token-file-store.js';
 import { FileStore } from '../../../src/stores/file-store.js';
 import { sessionFile } from '../../../src/stores/session-store.js';
 
@@ -78,6 +79,23 @@ describe('FileStore', () => {
     expect(sessionFile(env)).toBe(join(dir, 'home', 'session.json'));
     expect((await stat(sessionFile(env))).mode & 0o777).toBe(0o600);
     expect(await readJson(sessionFile(env))).toEqual({ 'alice@example.com': 'sid-a', 'bob@example.com': 'sid-b' });
+  });
+
+  it('keeps the OAuth refresh token out of settings.json and session.json, in oauth-tokens.json 0600, per user', async () => {
+    await writeSettingsFile(PYTHON_SETTINGS);
+    const before = await readFile(settingsPath, 'utf8');
+    const store = new FileStore(env);
+    await store.set('alice@example.com', 'oauth_refresh_token', 'rt-a');
+    await store.set('bob@example.com', 'oauth_refresh_token', 'rt-b');
+    await store.set('alice@example.com', 'oauth_refresh_token', 'rt-a2');
+    expect(await readFile(settingsPath, 'utf8')).toBe(before);
+    await expect(stat(sessionFile(env))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(tokenFile(env)).toBe(join(dir, 'home', 'oauth-tokens.json'));
+    expect((await stat(tokenFile(env))).mode & 0o777).toBe(0o600);
+    expect(await readJson(tokenFile(env))).toEqual({ 'alice@example.com': 'rt-a2', 'bob@example.com': 'rt-b' });
+    await store.delete('alice@example.com', 'oauth_refresh_token');
+    expect(await store.get('alice@example.com', 'oauth_refresh_token')).toBeUndefined();
+    expect(await store.get('bob@example.com', 'oauth_refresh_token')).toBe('rt-b');
   });
 
   it('keeps concurrent session writes of different users', async () => {

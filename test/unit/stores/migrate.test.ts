@@ -10,7 +10,7 @@ import { SECRET_NAMES, type SecretName, type SecretStore } from '../../../src/st
 import { MemoryStore } from '../../helpers/memory-store.js';
 
 const USER = 'alice@example.com';
-const VALUES: Record<SecretName, string> = { password: 'hunter2', totp_secret: 'JBSWY3DPEHPK3PXP', okta_session: 'sid-123' };
+const VALUES: Record<SecretName, string> = { password: 'hunter2', totp_secret: 'JBSWY3DPEHPK3PXP', okta_session: 'sid-123', oauth_refresh_token: 'rt-456' };
 
 /** Counts every operation on the stores it wraps, and dies (throws) at operation number `dieAt`. */
 class Crash {
