@@ -24,7 +24,7 @@ export const noDeviceLogin: DeviceLoginUi = { mayStartDeviceLogin: false, presen
  * device flow; then the web SSO token exchange and `/login/token/sso` → the base64 SAMLResponse.
  * A refused refresh token or an assurance failure leads to one device login at most, never a loop.
  */
-export async function deviceSamlResponse(http: HttpClient, config: Config, env: NodeJS.ProcessEnv, reporter: Reporter, ui: DeviceLoginUi): Promise<{ samlResponse: string; how: string }> {
+export async function deviceSamlResponse(http: HttpClient, config: Config, env: NodeJS.ProcessEnv, reporter: Reporter, ui: DeviceLoginUi): Promise<string> {
   const origin = new URL(config.ssoUrl).origin;
   const clientId = config.clientId!;
   const store = openStore(config.store, env);
@@ -48,7 +48,7 @@ export async function deviceSamlResponse(http: HttpClient, config: Config, env: 
         retitle('Signed in to Okta with the refresh token (no browser)');
         return fresh;
       });
-      return { samlResponse: await saml(tokens), how: 'refresh token' };
+      return await saml(tokens);
     } catch (error) {
       const refused = error instanceof OAuthError && error.error === 'invalid_grant';
       if (!refused && !(error instanceof AssuranceNotMet)) throw error;
@@ -64,8 +64,19 @@ export async function deviceSamlResponse(http: HttpClient, config: Config, env: 
   }
 
   const tokens = await deviceLogin(http, origin, clientId, reporter, ui);
-  if (keep && tokens.refreshToken) await store.set(user, 'oauth_refresh_token', tokens.refreshToken);
-  return { samlResponse: await saml(tokens), how: 'browser' };
+  try {
+    const samlResponse = await saml(tokens);
+    // Kept only once it proved itself: a login that ends in an error leaves nothing behind.
+    if (keep && tokens.refreshToken) await store.set(user, 'oauth_refresh_token', tokens.refreshToken);
+    return samlResponse;
+  } catch (error) {
+    // Another browser login would earn the same answer: say what has to change instead of looping.
+    if (!(error instanceof AssuranceNotMet)) throw error;
+    throw new UserError("Even a fresh browser login does not meet the AWS app's assurance requirements", {
+      hint: "Ask your Okta admin which factors the AWS app's authentication policy requires, and sign in with one of them.",
+      code: 'ASSURANCE',
+    });
+  }
 }
 
 async function deviceLogin(http: HttpClient, origin: string, clientId: string, reporter: Reporter, ui: DeviceLoginUi): Promise<TokenSet> {

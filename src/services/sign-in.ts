@@ -35,7 +35,7 @@ export async function signIn(
   const http = await createHttpClient({ env });
   const samlResponse =
     config.loginFlow === 'device'
-      ? (await deviceSamlResponse(http, config, env, reporter, device)).samlResponse
+      ? await deviceSamlResponse(http, config, env, reporter, device)
       : await classicSamlResponse(http, config, env, reporter, given).catch((error: unknown) => identityEngineError(http, config, env, error));
   registerSecret(samlResponse);
   const assertion = parseAssertion(decodeSamlResponse(samlResponse));

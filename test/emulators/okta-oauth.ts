@@ -142,6 +142,11 @@ export class OAuthServer {
     return true;
   }
 
+  /** Every token and device code handed out so far: tests check that none reaches any output. */
+  issuedSecrets(): string[] {
+    return [...this.deviceCodes.keys(), ...this.accessTokens.keys(), ...this.idTokens.keys(), ...this.refreshTokens.keys(), ...this.webSsoTokens.keys()];
+  }
+
   /** Active refresh tokens (for tests that check rotation without reading the token itself). */
   activeRefreshTokens(): number {
     return [...this.refreshTokens.values()].filter((t) => t.active && t.expiresAt > this.o.clock.now()).length;

@@ -68,7 +68,7 @@ describe('migrateSecrets', () => {
     const from = filled({ name: 'env', writable: false });
     const to = new MemoryStore({ name: 'keyring' });
     expect(await migrateSecrets({ from, to, user: USER })).toEqual(SECRET_NAMES);
-    expect(from.entries.size).toBe(3);
+    expect(from.entries.size).toBe(SECRET_NAMES.length);
   });
 
   it('deletes nothing when a copy reads back different', async () => {
@@ -76,7 +76,7 @@ describe('migrateSecrets', () => {
     const error = await migrateSecrets({ from, to: new Lossy({ name: 'keyring' }), user: USER }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).hint).toContain('Nothing was removed from the file store');
-    expect(from.entries.size).toBe(3);
+    expect(from.entries.size).toBe(SECRET_NAMES.length);
   });
 
   it('leaves every secret readable in at least one store, whichever operation it dies at', async () => {
@@ -120,6 +120,7 @@ describe('migrateSecrets with the settings file', () => {
     await writeSettings(settings, env);
     const file = new FileStore(env);
     await file.set(USER, 'okta_session', 'sid-123');
+    await file.set(USER, 'oauth_refresh_token', 'rt-456');
     const keyring = new MemoryStore({ name: 'keyring' });
 
     expect(await migrateSecrets({ from: file, to: keyring, user: USER })).toEqual(SECRET_NAMES);
@@ -127,10 +128,12 @@ describe('migrateSecrets with the settings file', () => {
     expect(JSON.parse(text)).toEqual({ sso_url: settings.sso_url, region: 'us-east-1', user_name: USER });
     expect(text).not.toContain('hunter2');
     expect(await readFile(join(dir, 'session.json'), 'utf8')).not.toContain('sid-123');
+    expect(await readFile(join(dir, 'oauth-tokens.json'), 'utf8')).not.toContain('rt-456');
 
     expect(await migrateSecrets({ from: keyring, to: file, user: USER })).toEqual(SECRET_NAMES);
     expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toEqual(settings);
     expect(await file.get(USER, 'okta_session')).toBe('sid-123');
+    expect(await file.get(USER, 'oauth_refresh_token')).toBe('rt-456');
     expect(keyring.entries.size).toBe(0);
   });
 });
