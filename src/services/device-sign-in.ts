@@ -28,8 +28,6 @@ export async function deviceSamlResponse(http: HttpClient, config: Config, env: 
   const origin = new URL(config.ssoUrl).origin;
   const clientId = config.clientId!;
   const store = openStore(config.store, env);
-  // The env store never writes, and nothing falls back to an unprotected file: there, every login is a device login.
-  const keep = store.writable;
   const user = config.username;
   const saml = async (tokens: TokenSet) => {
     const appInstanceId = appInstanceIdFromUrl(config.ssoUrl) ?? awsAppInstance(await listAppLinks(http, origin, tokens.accessToken));
@@ -37,7 +35,10 @@ export async function deviceSamlResponse(http: HttpClient, config: Config, env: 
     return samlResponseFromWebSsoToken(http, origin, webSsoToken);
   };
 
-  const stored = keep ? await store.get(user, 'oauth_refresh_token') : undefined;
+  const stored = store.writable ? await store.get(user, 'oauth_refresh_token') : undefined;
+  // The env store never writes, and nothing falls back to an unprotected file: there, every login is
+  // a device login. (Asked after the first call: a plugin's store knows only once it is found.)
+  const keep = store.writable;
   let why: string;
   if (stored) {
     try {
