@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ensurePrivateDir, ensurePrivateFile, isCode, writeFileAtomic } from './atomic-file.js';
 import { UserError } from './errors.js';
+import { jsonErrorPosition } from './json-position.js';
 import { settingsFile } from './paths.js';
 
 /** A built-in store, or one a plugin offers (see stores/plugins). */
@@ -55,9 +56,12 @@ export async function readSettings(env: NodeJS.ProcessEnv = process.env): Promis
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`${path} is not valid JSON (${(error as Error).message})`, {
+  } catch {
+    // Never the parser's message: it quotes the text around the error, and this file holds secrets.
+    const { line, column } = jsonErrorPosition(text);
+    throw new UserError(`${path} is not valid JSON (line ${line}, column ${column})`, {
       hint: 'Fix the file by hand, or move it away and run `okta-aws init`.',
+      code: 'BAD_SETTINGS',
     });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {

@@ -90,6 +90,15 @@ describe('readSettings', () => {
     expect(await readFile(join(home, 'settings.json'), 'utf8')).toBe('{"sso_url": ');
   });
 
+  it('says where the JSON breaks by line and column, and never quotes the file', async () => {
+    await mkdir(home, { mode: 0o700 });
+    const text = '{\n  "user_name": "alice",\n  "google_2fa_totp": "KRSXG5CTMVRXEZLU" x,\n  "password": "hunter2"\n}\n';
+    await writeFile(join(home, 'settings.json'), text, { mode: 0o600 });
+    const error = (await readSettings(env).catch((e: unknown) => e)) as Error & { hint?: string };
+    expect(error.message).toBe(`${join(home, 'settings.json')} is not valid JSON (line 3, column 41)`);
+    for (const secret of ['KRSXG5', 'MVRXEZ', 'hunter2', 'alice']) expect(`${error.message} ${error.hint ?? ''}`).not.toContain(secret);
+  });
+
   it.each(['[]', 'null', '42', '"text"'])('refuses JSON that is not an object: %s', async (text) => {
     await mkdir(home, { mode: 0o700 });
     await writeFile(join(home, 'settings.json'), text, { mode: 0o600 });
