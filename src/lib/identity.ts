@@ -25,3 +25,12 @@ export async function currentIdentity(env: NodeJS.ProcessEnv = process.env): Pro
     return undefined;
   }
 }
+
+/**
+ * The name an Okta session is filed under in a secret store: `<username>@<scheme>:<host>`, one per
+ * (SSO origin, username), with no `/` so that stores which make it a path (pass) can file it.
+ */
+export function sessionOwner(ssoUrl: string, username: string): string {
+  const url = new URL(ssoUrl);
+  return `${username}@${url.protocol}${url.host}`;
+}

@@ -1,4 +1,5 @@
 import { UserError } from '../lib/errors.js';
+import { sessionOwner } from '../lib/identity.js';
 import { registerSecret } from '../lib/log.js';
 import { settingsFile } from '../lib/paths.js';
 import { type CredentialMode, type LoginFlow, type Settings, type StoreName, readSettings, writeSettings } from '../lib/settings.js';
@@ -120,6 +121,12 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   // A change of store moves every secret first (copied, read back, then deleted), so none is lost.
   if (oldStore !== store && previous?.user_name && target.writable) {
     result.moved = await migrateSecrets({ from: oldSecrets, to: target, user: previous.user_name });
+    // The Okta sessions are filed per (origin, user): the old settings' one, and the one the verifying login just saved.
+    const urls = [previous.sso_url, previous.user_name === username ? ssoUrl : undefined].filter((url): url is string => typeof url === 'string' && URL.canParse(url));
+    const owners = new Set(urls.map((url) => sessionOwner(url, previous.user_name!)));
+    for (const owner of owners) {
+      for (const name of await migrateSecrets({ from: oldSecrets, to: target, user: owner, names: ['okta_session'] })) if (!result.moved.includes(name)) result.moved.push(name);
+    }
   }
   const settings: Settings = { ...previous, sso_url: ssoUrl, user_name: username, region, secret_store: store, ...flowSettings };
   delete settings.password;

@@ -1,4 +1,5 @@
 import { UserError } from '../lib/errors.js';
+import { sessionOwner } from '../lib/identity.js';
 import { registerSecret } from '../lib/log.js';
 import { normalizeTotpSecret } from '../lib/totp.js';
 import type { SessionKeeper } from '../okta/sso.js';
@@ -21,6 +22,9 @@ export function userSecrets(config: Config, env: NodeJS.ProcessEnv, given?: { pa
   const store = openStore(config.store, env);
   const sessions = sessionStoreFor(store, env);
   const user = config.username;
+  // The session is the org's: filed under (SSO origin, username), so it is only ever sent back to
+  // the origin that issued it, never to another org a new SSO URL points at.
+  const owner = sessionOwner(config.ssoUrl, user);
   const required = async (name: SecretName, from: SecretStore) => {
     await from.check();
     const value = await from.get(user, name);
@@ -36,16 +40,18 @@ export function userSecrets(config: Config, env: NodeJS.ProcessEnv, given?: { pa
     totpSecret: async () => normalizeTotpSecret(given?.totpSecret ?? (await required('totp_secret', store))),
     session: {
       async load() {
-        const sid = await sessions.get(user, 'okta_session').catch(() => undefined);
+        const sid = await sessions.get(owner, 'okta_session').catch(() => undefined);
         registerSecret(sid);
         return sid;
       },
       async save(sid) {
         registerSecret(sid);
-        await sessions.set(user, 'okta_session', sid);
+        await sessions.set(owner, 'okta_session', sid);
+        // A session saved by an older version under the bare username: it is never read again.
+        await sessions.delete(user, 'okta_session').catch(() => undefined);
       },
       async clear() {
-        await sessions.delete(user, 'okta_session');
+        await sessions.delete(owner, 'okta_session');
       },
     },
   };

@@ -4,7 +4,8 @@ import { SECRET_NAMES, type SecretName, type SecretStore } from './secret-store.
 /**
  * Moves a user's secrets from one store to another: copies each secret `from` holds, reads every
  * copy back and compares, and only when all of them match removes them from `from` (a read-only
- * `from`, the environment, keeps them). Returns the names of the secrets moved.
+ * `from`, the environment, keeps them). Returns the names of the secrets moved. `names` narrows it
+ * (the Okta session is filed under its own key: lib/identity sessionOwner).
  *
  * Why an interruption (crash, Ctrl-C, a failing store) never loses a secret: until its copy in
  * `to` has been read back equal, a secret is never deleted from `from`, and each store's own
@@ -14,11 +15,11 @@ import { SECRET_NAMES, type SecretName, type SecretStore } from './secret-store.
  *    from `from` happened yet.
  * At every point each secret is readable in at least one store; a rerun finishes the move.
  */
-export async function migrateSecrets(options: { from: SecretStore; to: SecretStore; user: string }): Promise<SecretName[]> {
-  const { from, to, user } = options;
+export async function migrateSecrets(options: { from: SecretStore; to: SecretStore; user: string; names?: readonly SecretName[] }): Promise<SecretName[]> {
+  const { from, to, user, names = SECRET_NAMES } = options;
   if (from.name === to.name) return [];
   const moved: SecretName[] = [];
-  for (const name of SECRET_NAMES) {
+  for (const name of names) {
     const value = await from.get(user, name);
     if (value === undefined) continue;
     await to.set(user, name, value);

@@ -1,4 +1,6 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulators, startEmulators } from '../emulators/index.js';
@@ -44,5 +46,35 @@ describe('children never inherit the Okta secrets', () => {
     }
     expect(text).toContain(`BROWSER=${browser}`);
     expect(leaked(text)).toEqual([]);
+  });
+});
+
+describe('the Okta session belongs to its org', () => {
+  it('is never sent to another SSO origin, and still serves its own org afterwards', async () => {
+    expect((await runCli(['refresh'], { env })).code).toBe(0);
+    const logins = emu.okta.counters.authn;
+    const sessions = JSON.parse(await readFile(join(box.env.OKTA_AWS_HOME!, 'session.json'), 'utf8')) as Record<string, string>;
+    const sid = Object.values(sessions)[0]!;
+    expect(Object.keys(sessions)).toEqual([`${emu.fixtureEnv.OKTA_AWS_USERNAME}@${new URL(emu.okta.url).protocol}${new URL(emu.okta.url).host}`]);
+
+    // Another org (here a server that records what it is sent) for the same user name.
+    const cookies: string[] = [];
+    const other = createServer((req, res) => {
+      cookies.push(req.headers.cookie ?? '');
+      res.writeHead(404, { 'Content-Type': 'text/html' }).end('<html>Not Found</html>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const ssoUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/app/amazon_aws/exk1abc/sso/saml`;
+      const run = await runCli(['refresh'], { env: { ...env, OKTA_AWS_SSO_URL: ssoUrl } });
+      expect(run.code).toBe(1);
+      expect(cookies.length).toBeGreaterThan(0);
+      expect(cookies.join(' ')).not.toContain(sid);
+    } finally {
+      other.close();
+    }
+
+    expect((await runCli(['refresh'], { env })).code).toBe(0);
+    expect(emu.okta.counters.authn).toBe(logins); // the first org's session was kept, and reused
   });
 });

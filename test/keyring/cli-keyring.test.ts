@@ -15,9 +15,9 @@ beforeEach(async () => {
   for (const name of ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME']) if (process.env[name]) box.env[name] = process.env[name];
 });
 afterEach(async () => {
-  for (const secret of ['password', 'totp_secret', 'okta_session']) {
+  for (const account of ['password', 'totp_secret', 'okta_session'].map((secret) => `${FIXTURE_USERNAME}:${secret}`).concat(`${sessionOwner()}:okta_session`)) {
     try {
-      execFileSync('secret-tool', ['clear', 'service', 'okta-aws', 'username', `${FIXTURE_USERNAME}:${secret}`], { env: box.env });
+      execFileSync('secret-tool', ['clear', 'service', 'okta-aws', 'username', account], { env: box.env });
     } catch {
       // not there
     }
@@ -25,8 +25,10 @@ afterEach(async () => {
   await Promise.all([box.cleanup(), emu.close()]);
 });
 
-const lookup = (secret: string) =>
-  execFileSync('secret-tool', ['lookup', 'service', 'okta-aws', 'username', `${FIXTURE_USERNAME}:${secret}`], { env: box.env, encoding: 'utf8' });
+const lookup = (secret: string, user: string = FIXTURE_USERNAME) =>
+  execFileSync('secret-tool', ['lookup', 'service', 'okta-aws', 'username', `${user}:${secret}`], { env: box.env, encoding: 'utf8' });
+/** The Okta session is filed per (SSO origin, user). */
+const sessionOwner = () => `${FIXTURE_USERNAME}@${new URL(emu.okta.url).protocol}${new URL(emu.okta.url).host}`;
 
 describe('the keyring store through the CLI', () => {
   it('migrates a Python settings file into the keyring, then refresh works with no secret left in settings.json', async () => {
@@ -47,7 +49,7 @@ describe('the keyring store through the CLI', () => {
     expect(refresh.code).toBe(0);
     expect(JSON.parse(refresh.stdout).profiles).toHaveLength(3);
     // The Okta session cookie went to the keyring too, not to a file.
-    const sid = lookup('okta_session');
+    const sid = lookup('okta_session', sessionOwner());
     expect(sid.length).toBeGreaterThan(10);
     expect(await readFile(box.settings, 'utf8')).not.toContain(sid);
 

@@ -18,7 +18,9 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all([box.cleanup(), emu.close(), home.cleanup()]));
 
-const show = (secret: string) => home.pass(['show', `okta-aws/${FIXTURE_USERNAME}/${secret}`]).replace(/\n$/, '');
+const show = (secret: string, user: string = FIXTURE_USERNAME) => home.pass(['show', `okta-aws/${user}/${secret}`]).replace(/\n$/, '');
+/** The Okta session is filed per (SSO origin, user). */
+const sessionOwner = () => `${FIXTURE_USERNAME}@${new URL(emu.okta.url).protocol}${new URL(emu.okta.url).host}`;
 const cli = (args: string[]) => runCli(args, { env: box.env, timeoutMs: 60_000 });
 
 describe('okta-aws with the pass store plugin', () => {
@@ -44,7 +46,7 @@ describe('okta-aws with the pass store plugin', () => {
     expect(refresh.stderr).toBe('');
     expect(refresh.code).toBe(0);
     expect(JSON.parse(refresh.stdout).profiles).toHaveLength(3);
-    const sid = show('okta_session');
+    const sid = show('okta_session', sessionOwner());
     expect(sid.length).toBeGreaterThan(10);
     for (const secret of [FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, sid]) expect(await readFile(box.settings, 'utf8')).not.toContain(secret);
 
