@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { debug } from '../lib/log.js';
+import { isSecretVariable } from '../lib/secret-env.js';
 import { newToken, startCredentialServer } from '../server/credential-server.js';
 import { refreshingSource } from '../server/refreshing-source.js';
 import { OVERRIDING_ENV } from '../shell/exports.js';
@@ -9,8 +10,8 @@ import { type ChainRequest, roleCredentials } from './role-credentials.js';
 
 /**
  * What the child must not inherit: keys (SDKs prefer them to the server), profiles (they win over the
- * container provider), other container settings (a relative URI or a token file would win over ours),
- * and the Okta secrets, which no child needs.
+ * container provider) and other container settings (a relative URI or a token file would win over ours).
+ * The Okta secret variables go too, as for every child (lib/secret-env).
  */
 const DROPPED = new Set<string>([
   'AWS_ACCESS_KEY_ID',
@@ -23,8 +24,6 @@ const DROPPED = new Set<string>([
   'AWS_CONTAINER_CREDENTIALS_FULL_URI',
   'AWS_CONTAINER_AUTHORIZATION_TOKEN',
   'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
-  'OKTA_AWS_PASSWORD',
-  'OKTA_AWS_TOTP_SECRET',
 ]);
 
 /** The child's environment: no keys, the server's URI and token, the role's region. */
@@ -35,7 +34,7 @@ export function serverChildEnv(
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(base)) {
-    if (value === undefined || DROPPED.has(platform === 'win32' ? name.toUpperCase() : name)) continue;
+    if (value === undefined || DROPPED.has(platform === 'win32' ? name.toUpperCase() : name) || isSecretVariable(name, platform)) continue;
     env[name] = value;
   }
   return {
