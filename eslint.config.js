@@ -17,4 +17,6 @@ export default tseslint.config(
   { files: ['scripts/**', 'test/**', 'bin/**'], rules: { 'no-console': 'off' } },
   // bin/run.js is CommonJS on purpose (see the comment at its top).
   { files: ['bin/**/*.js'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  // A CommonJS preload for node -r (test/e2e/fast-paths.test.ts).
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -61,7 +61,8 @@ const answered =
   (args.length === 2 && args[0] === 'credential-process' && !args[1].startsWith('-') && serveFromCache(args[1])) ||
   (args.length === 1 && args[0] === '--version' && printVersion());
 
-if (!answered) {
+/** The full CLI: oclif, every command, hook and message. */
+function runOclif() {
   // Ctrl-C: exit 130 through process.exit, so the exit handlers drop our locks and temp files.
   // Every write is a rename of a complete file, so nothing is ever half-written.
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
@@ -76,4 +77,18 @@ if (!answered) {
       process.stderr.write(`okta-aws: ${error && error.message ? error.message : error}\n`);
       process.exitCode = 1;
     });
+}
+
+/** Commands dist/fast/offline.js may answer from the cache with the commands' own services. */
+const OFFLINE = new Set(['roles', 'assume', 'exec']);
+
+if (answered) {
+  // done
+} else if (OFFLINE.has(args[0])) {
+  import('../dist/fast/offline.js')
+    .then(({ answerOffline }) => answerOffline(args, { node: process.execPath, script: __filename }))
+    .catch(() => false)
+    .then((done) => done || runOclif());
+} else {
+  runOclif();
 }

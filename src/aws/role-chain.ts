@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, ensurePrivateFile, isCode, writeFileAtomic } from '../lib/atomic-file.js';
 import { UserError } from '../lib/errors.js';
-import { loadSts, stsEndpointUrl, stsRequestHandler } from './sdk.js';
 import { debug, registerSecret } from '../lib/log.js';
 import { FRESH_FOR_MS } from './credential-cache.js';
 import { regionFor } from './partitions.js';
@@ -116,6 +115,8 @@ export async function assumeChainedRole(params: ChainParams): Promise<ProfileCre
     });
   }
   const env = params.env ?? process.env;
+  // Loaded only for a call: a cached chained session needs neither the SDK nor the HTTP stack.
+  const { loadSts, stsEndpointUrl, stsRequestHandler } = await import('./sdk.js');
   const endpoint = params.stsEndpoint ?? stsEndpointUrl(request.region, env);
   const [{ STSClient, AssumeRoleCommand }, requestHandler] = await Promise.all([loadSts(), stsRequestHandler(env, endpoint)]);
   const client = new STSClient({

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { listRoles } from '../services/roles.js';
+import { listRoles, rolesOutput } from '../services/roles.js';
 
 export default class Roles extends BaseCommand {
   static override summary = 'List the AWS roles Okta grants you, with their profile names and expiry.';
@@ -12,10 +12,6 @@ export default class Roles extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Roles);
-    const roles = await listRoles();
-    this.emit(flags.json, roles, () => {
-      const width = Math.max(...roles.map((r) => r.profile.length), 7);
-      return roles.map((r) => `${r.profile.padEnd(width)}  ${r.roleArn}  ${r.expiration ? `expires ${r.expiration}` : 'no live credentials'}\n`).join('');
-    });
+    process.stdout.write(rolesOutput(await listRoles(), flags.json));
   }
 }

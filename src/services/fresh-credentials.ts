@@ -3,10 +3,8 @@ import { resolveTarget } from '../aws/targets.js';
 import type { GrantedRole, ProfileCredentials } from '../aws/types.js';
 import { UserError } from '../lib/errors.js';
 import { rfc3339 } from '../lib/time.js';
-import { loadConfig } from './config.js';
-import { type RefreshResult, partialFailure, refresh } from './refresh.js';
-import { quietReporter } from './reporter.js';
 import type { DeviceLoginUi } from './device-sign-in.js';
+import type { RefreshResult } from './refresh.js';
 
 export interface FreshOptions {
   env?: NodeJS.ProcessEnv;
@@ -23,10 +21,11 @@ export interface FreshOptions {
  */
 export async function ensureFresh(profiles: string[] | 'all', options: FreshOptions): Promise<CredentialCache> {
   const env = options.env ?? process.env;
-  const cache = await readCache(env);
-  const wanted = profiles === 'all' ? (cache?.roles.map((r) => r.profile) ?? []) : profiles;
-  const stale = wanted.filter((p) => !isFresh(cachedCredentials(cache, p)));
+  const { cache, wanted, stale } = await freshness(profiles, env);
   if (cache && stale.length === 0) return cache;
+
+  // Loaded only now: a fresh cache (the common case, and bin/run.js's offline answers) needs none of the sign-in code.
+  const [{ loadConfig }, { partialFailure, refresh }, { quietReporter }] = await Promise.all([import('./config.js'), import('./refresh.js'), import('./reporter.js')]);
 
   options.onRefresh?.(
     !cache ? 'no cached credentials yet; refreshing' : `credentials for ${stale.length === 1 ? stale[0] : `${stale.length} profiles`} expire within 5 minutes; refreshing`,
@@ -38,6 +37,13 @@ export async function ensureFresh(profiles: string[] | 'all', options: FreshOpti
   const stillStale = wanted.filter((p) => after.roles.some((r) => r.profile === p) && !isFresh(cachedCredentials(after, p)));
   if (stillStale.length > 0 && result) throw partialFailure(result) ?? new UserError(`No fresh credentials for ${stillStale.join(', ')}`, { hint: 'Run `okta-aws refresh`.' });
   return after;
+}
+
+/** The cache and which of the wanted profiles (all granted ones for 'all') would need a refresh. */
+export async function freshness(profiles: string[] | 'all', env: NodeJS.ProcessEnv = process.env): Promise<{ cache: CredentialCache | undefined; wanted: string[]; stale: string[] }> {
+  const cache = await readCache(env);
+  const wanted = profiles === 'all' ? (cache?.roles.map((r) => r.profile) ?? []) : profiles;
+  return { cache, wanted, stale: wanted.filter((p) => !isFresh(cachedCredentials(cache, p))) };
 }
 
 /** Profile name, role name or role ARN → the role and its fresh credentials. */

@@ -29,3 +29,10 @@ export async function listRoles(env: NodeJS.ProcessEnv = process.env, now = Date
     };
   });
 }
+
+/** What `roles` prints: the rows as JSON, or one aligned line per role. */
+export function rolesOutput(rows: RoleRow[], json: boolean): string {
+  if (json) return `${JSON.stringify(rows, null, 2)}\n`;
+  const width = Math.max(...rows.map((r) => r.profile.length), 7);
+  return rows.map((r) => `${r.profile.padEnd(width)}  ${r.roleArn}  ${r.expiration ? `expires ${r.expiration}` : 'no live credentials'}\n`).join('');
+}

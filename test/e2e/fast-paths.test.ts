@@ -1,0 +1,109 @@
+/**
+ * bin/run.js answers roles, assume, exec (fresh cache), credential-process and --version without
+ * oclif. Each answer must be byte for byte what the full command prints: both are run here, the full
+ * one through oclif's own entry, and the fast one is checked to have never loaded oclif.
+ */
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Emulators, startEmulators } from '../emulators/index.js';
+import { CLI, type Sandbox, runCli, sandbox } from '../helpers/cli.js';
+import { writePythonSettings } from '../helpers/journey.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PRELOAD = fileURLToPath(new URL('../helpers/loaded-modules.cjs', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  oclifLoaded: boolean;
+}
+
+let emu: Emulators;
+let box: Sandbox;
+let counter = 0;
+
+beforeAll(async () => {
+  emu = await startEmulators();
+  box = await sandbox({ ...emu.env, SHELL: '/bin/bash' });
+  await writePythonSettings(box, emu);
+  const refresh = await runCli(['refresh', '--json'], { env: box.env });
+  expect(refresh.code, refresh.stderr).toBe(0);
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([box?.cleanup(), emu?.close()]);
+});
+
+/** `node [-r preload] <entry> args`, no terminal; reports whether oclif was loaded. */
+function run(entry: string[], args: string[]): Promise<Run> {
+  const modules = join(box.home, `modules-${(counter += 1)}.json`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', PRELOAD, ...entry, ...args], { env: { ...box.env, OKTA_AWS_TEST_MODULES: modules }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      void readFile(modules, 'utf8').then(
+        (text) => resolve({ code, stdout, stderr, oclifLoaded: (JSON.parse(text) as string[]).some((m) => m.includes('@oclif')) }),
+        reject,
+      );
+    });
+  });
+}
+
+const fast = (args: string[]) => run([CLI], args);
+/** The full command: oclif's own entry, as bin/run.js would call it without a fast path. */
+const full = (args: string[]) =>
+  run(['-e', `require('@oclif/core').execute({ dir: ${JSON.stringify(join(ROOT, 'package.json'))}, args: JSON.parse(process.argv[1]) })`, JSON.stringify(args)], []);
+
+const CHILD = ['--', process.execPath, '-e', 'const e = process.env; process.stdout.write([e.AWS_ACCESS_KEY_ID, e.AWS_REGION, e.OKTA_AWS_PROFILE, e.AWS_PROFILE ?? "-"].join(" ")); process.exit(5)'];
+
+describe('answers without oclif, exactly as the full command', () => {
+  it.each([
+    [['roles']],
+    [['roles', '--json']],
+    [['assume', 'okta-111111111111-Admin']],
+    [['assume', 'Deployer', '--shell', 'fish']],
+    [['assume', 'Auditor', '--shell=powershell']],
+    [['exec', 'Admin', ...CHILD]],
+    [['exec', 'Admin', '--', 'no-such-command-xyz']],
+    [['credential-process', 'okta-222222222222-Auditor']],
+    [['--version']],
+  ])('%j', async (args) => {
+    const [quick, slow] = [await fast(args), await full(args)];
+    expect(quick.oclifLoaded).toBe(false);
+    expect(slow.oclifLoaded).toBe(true);
+    expect({ code: quick.code, stdout: quick.stdout, stderr: quick.stderr }).toEqual({ code: slow.code, stdout: slow.stdout, stderr: slow.stderr });
+    expect(quick.stdout.length + quick.stderr.length).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe('falls through to the full command', () => {
+  it.each([
+    [['roles', '--help']],
+    [['assume', 'Admin', '--debug']],
+    [['assume', 'NoSuchRole']],
+    [['exec', 'Admin']],
+    [['roles', '--jsn']],
+  ])('%j', async (args) => {
+    const quick = await fast(args);
+    expect(quick.oclifLoaded).toBe(true);
+  }, 60_000);
+
+  it('when a profile is stale, so the refresh and its line on stderr are the full command\'s', async () => {
+    const file = join(box.env.OKTA_AWS_HOME!, 'cache', 'credentials.json');
+    const cache = JSON.parse(await readFile(file, 'utf8')) as { credentials: Record<string, { Expiration: string }> };
+    cache.credentials['okta-222222222222-Auditor']!.Expiration = new Date(Date.now() + 60_000).toISOString();
+    await writeFile(file, JSON.stringify(cache), { mode: 0o600 });
+    const quick = await fast(['roles']);
+    expect(quick.oclifLoaded).toBe(true);
+    expect(quick.code).toBe(0);
+    expect(quick.stderr).toMatch(/^okta-aws: credentials for okta-222222222222-Auditor expire within 5 minutes; refreshing\n$/);
+    expect((await fast(['roles'])).oclifLoaded).toBe(false); // fresh again
+  }, 60_000);
+});
