@@ -68,10 +68,24 @@ export async function proxyAgents(env: NodeJS.ProcessEnv = process.env): Promise
   };
 }
 
-/** node-fetch behind a cookie jar (fetch-cookie), with a timeout and readable network errors. */
-export async function createHttpClient(options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<HttpClient> {
+/** Bodies past this are refused, unread: Okta's largest pages (a SAML form for hundreds of roles) are far smaller. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
+
+/**
+ * node-fetch behind a cookie jar (fetch-cookie), with a timeout over the whole exchange (body
+ * included), a cap on every body, and readable network errors. Redirects are followed here, not by
+ * node-fetch: only within one origin (so never from https to http), and a request body (a password,
+ * a code, a state token) is never sent again: 307/308 after a POST are refused, 301/302/303 become
+ * a GET. With `origin`, every request must go to that origin: the client of an Okta login refuses
+ * any link Okta hands back that points elsewhere, before anything is sent there.
+ */
+export async function createHttpClient(options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; origin?: string; maxBodyBytes?: number } = {}): Promise<HttpClient> {
   const env = options.env ?? process.env;
   const timeoutMs = options.timeoutMs ?? timeoutFromEnv(env);
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const [{ default: nodeFetch }, { default: fetchCookie }, agentFor] = await Promise.all([
     import('node-fetch'),
     import('fetch-cookie'),
@@ -80,17 +94,64 @@ export async function createHttpClient(options: { timeoutMs?: number; env?: Node
   const jar = new fetchCookie.toughCookie.CookieJar();
   const cookieFetch = fetchCookie(nodeFetch, jar);
 
-  const fetch: HttpFetch = async (url, init = {}) => {
+  const once = async (url: string, init: HttpRequest): Promise<HttpResponse> => {
     const method = init.method ?? 'GET';
     const shown = loggableUrl(url);
     debug(`${method} ${shown}`);
+    let response;
     try {
       const agent = agentFor ? (target: URL) => agentFor(target.href) : undefined;
-      const response = await cookieFetch(url, { ...init, method, agent, signal: AbortSignal.timeout(timeoutMs) });
-      debug(`${response.status} ${method} ${shown}`);
-      return response;
+      const request = { ...(init.headers ? { headers: init.headers } : {}), ...(init.body === undefined ? {} : { body: init.body }) };
+      response = await cookieFetch(url, { ...request, method, redirect: 'manual', agent, size: maxBodyBytes, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       throw networkError(url, error, timeoutMs);
+    }
+    debug(`${response.status} ${method} ${shown}`);
+    const answer = response;
+    return {
+      status: answer.status,
+      url,
+      headers: answer.headers,
+      async text() {
+        try {
+          return await answer.text();
+        } catch (error) {
+          throw bodyError(url, error, timeoutMs, maxBodyBytes);
+        }
+      },
+    };
+  };
+
+  const fetch: HttpFetch = async (url, init = {}) => {
+    let current = url;
+    let request = init;
+    for (let hops = 0; ; hops += 1) {
+      if (options.origin !== undefined) requireOrigin(current, options.origin);
+      const response = await once(current, request);
+      const location = response.headers.get('location');
+      if (!REDIRECTS.has(response.status) || location === null || init.redirect === 'manual') return response;
+      const from = new URL(current);
+      const to = new URL(location, from);
+      if (to.origin !== from.origin) {
+        throw new UserError(`${from.host} redirected to ${to.protocol}//${to.host}, another origin; okta-aws follows redirects only within one origin`, {
+          hint: 'Check the SSO URL (`okta-aws init`) and any proxy in between; Okta itself answers from its own origin.',
+          code: 'REDIRECT_ELSEWHERE',
+        });
+      }
+      if (request.body !== undefined) {
+        if (response.status === 307 || response.status === 308) {
+          throw new UserError(`${from.host} asked for the request body to be sent again to ${to.pathname} (HTTP ${response.status}); okta-aws never re-sends a password or code`, {
+            hint: 'Check the SSO URL (`okta-aws init`) and any proxy in between.',
+            code: 'REDIRECT_BODY',
+          });
+        }
+        const headers = Object.entries(request.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'content-type');
+        request = { method: 'GET', headers: Object.fromEntries(headers) };
+      }
+      if (hops >= MAX_REDIRECTS) {
+        throw new UserError(`${from.host} redirected more than ${MAX_REDIRECTS} times`, { hint: 'Check the SSO URL with `okta-aws init`.', code: 'REDIRECT_LOOP' });
+      }
+      current = to.href;
     }
   };
   return {
@@ -100,9 +161,19 @@ export async function createHttpClient(options: { timeoutMs?: number; env?: Node
       return cookies.find((c) => c.key === name)?.value;
     },
     async setCookie(url, name, value) {
-      await jar.setCookie(`${name}=${value}; Path=/`, url);
+      // Secure on https: the jar then never hands it to a plain-http URL, whatever redirects.
+      await jar.setCookie(`${name}=${value}; Path=/${url.startsWith('https:') ? '; Secure' : ''}`, url);
     },
   };
+}
+
+function requireOrigin(url: string, origin: string): void {
+  const target = new URL(url);
+  if (target.origin === origin) return;
+  throw new UserError(`Okta pointed okta-aws at ${target.protocol}//${target.host}, which is not the SSO URL's origin ${origin}; nothing was sent there`, {
+    hint: 'Check the SSO URL (`okta-aws init`) and any proxy in between; an Okta org links only to itself.',
+    code: 'FOREIGN_LINK',
+  });
 }
 
 /** Query parameters whose values say what a request is, and are never secret. */
@@ -123,6 +194,23 @@ export function loggableUrl(url: string): string {
   if (parsed.search === '') return url;
   const params = [...parsed.searchParams.keys()].map((key) => (SHOWN_PARAMS.has(key) ? `${key}=${encodeURIComponent(parsed.searchParams.get(key) ?? '')}` : `${key}=[redacted]`));
   return `${parsed.origin}${parsed.pathname}?${params.join('&')}`;
+}
+
+/** A body that broke off, stalled past the timeout, or grew past the cap: one line, like any network error. */
+function bodyError(url: string, error: unknown, timeoutMs: number, maxBodyBytes: number): UserError {
+  const err = error as { type?: string; name?: string; code?: string };
+  const host = new URL(url).host;
+  if (err.type === 'max-size') {
+    return new UserError(`${host} sent an answer larger than ${Math.round(maxBodyBytes / (1024 * 1024))} MB; okta-aws stopped reading it`, {
+      hint: "Check the SSO URL (`okta-aws init`) and any proxy in between; Okta's answers are far smaller.",
+      code: 'TOO_LARGE',
+    });
+  }
+  if (err.name === 'AbortError' || err.name === 'TimeoutError') return networkError(url, error, timeoutMs);
+  return new UserError(`The connection to ${host} broke while its answer was being read (${err.code ?? err.type ?? 'network error'})`, {
+    hint: 'Check your network and proxy settings (HTTPS_PROXY, NO_PROXY), then try again.',
+    code: 'NETWORK',
+  });
 }
 
 function networkError(url: string, error: unknown, timeoutMs: number): UserError {

@@ -32,7 +32,8 @@ export async function signIn(
   given?: { password: string; totpSecret: string },
   device: DeviceLoginUi = noDeviceLogin,
 ): Promise<SignedIn> {
-  const http = await createHttpClient({ env });
+  // Pinned to the SSO origin: a link in Okta's answers that points elsewhere gets no password, code or token.
+  const http = await createHttpClient({ env, origin: new URL(config.ssoUrl).origin });
   const samlResponse =
     config.loginFlow === 'device'
       ? await deviceSamlResponse(http, config, env, reporter, device)

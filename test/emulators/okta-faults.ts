@@ -17,9 +17,17 @@ export type OktaFault =
   /** The next `count` SSO pages: a SAMLResponse whose XML does not parse. */
   | { kind: 'brokenSaml'; count?: number }
   /** The next `count` SSO pages: a valid assertion without the AWS Role attribute. */
-  | { kind: 'noRoles'; count?: number };
+  | { kind: 'noRoles'; count?: number }
+  /** The next `count` requests to `path` get a `status` (default 307) redirect to `location`. */
+  | { kind: 'redirect'; count?: number; path?: string; status?: number; location: string }
+  /** The next `count` requests to `path` get a 200 HTML body of `bytes` bytes (default 8 MB). */
+  | { kind: 'hugeBody'; count?: number; path?: string; bytes?: number }
+  /** The next `count` requests to `path` get headers and the start of a JSON body, then silence. */
+  | { kind: 'stallBody'; count?: number; path?: string }
+  /** The next `count` /api/v1/authn answers carry links (`_links.*.href`) on `origin` instead of the org's. */
+  | { kind: 'foreignLinks'; count?: number; origin: string };
 
-const KINDS = new Set(['rateLimit', 'serverError', 'html', 'hang', 'noSamlResponse', 'stepUp', 'brokenSaml', 'noRoles']);
+const KINDS = new Set(['rateLimit', 'serverError', 'html', 'hang', 'noSamlResponse', 'stepUp', 'brokenSaml', 'noRoles', 'redirect', 'hugeBody', 'stallBody', 'foreignLinks']);
 
 export function validateOktaFault(raw: unknown): OktaFault {
   const o = requireObject(raw);
@@ -29,5 +37,8 @@ export function validateOktaFault(raw: unknown): OktaFault {
   optionalString(o, 'path');
   optionalNumber(o, 'resetInSeconds');
   optionalNumber(o, 'status');
+  optionalNumber(o, 'bytes');
+  if (kind === 'redirect' && typeof o.location !== 'string') throw new Error('a redirect fault needs a location');
+  if (kind === 'foreignLinks' && typeof o.origin !== 'string') throw new Error('a foreignLinks fault needs an origin');
   return o as unknown as OktaFault & FaultBase;
 }

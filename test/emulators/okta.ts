@@ -341,6 +341,21 @@ export async function startOktaOrg(opts: OktaOrgOptions): Promise<OktaOrg> {
 
     const netFault = org.faults.take((f) => ['rateLimit', 'serverError', 'html', 'hang'].includes(f.kind) && pathMatches((f as { path?: string }).path, p));
     if (netFault?.kind === 'hang') return; // accepted, never answered (closed by close())
+    const shape = org.faults.take((f) => ['redirect', 'hugeBody', 'stallBody'].includes(f.kind) && pathMatches((f as { path?: string }).path, p));
+    if (shape?.kind === 'redirect') {
+      res.writeHead(shape.status ?? 307, { Location: shape.location });
+      return res.end();
+    }
+    if (shape?.kind === 'hugeBody') {
+      res.writeHead(200, { 'Content-Type': 'text/html;charset=utf-8' });
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      for (let sent = 0; sent < (shape.bytes ?? 8 * 1024 * 1024); sent += chunk.length) if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
+      return res.end();
+    }
+    if (shape?.kind === 'stallBody') {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '4096' });
+      return void res.write('{"status":"'); // the rest never comes (closed by close())
+    }
     const rl = rateHeaders(p.replace(/\/factors\/[^/]+\//, '/factors/{id}/'), true);
     if (netFault?.kind === 'rateLimit' || rl.exceeded) {
       counters.rateLimited++;
@@ -377,7 +392,9 @@ export async function startOktaOrg(opts: OktaOrgOptions): Promise<OktaOrg> {
     if (p === '/.well-known/okta-organization' && req.method === 'GET')
       return sendJson(res, 200, { id: '00o1okta0000000000x7', pipeline: opts.pipeline ?? 'v1', _links: { organization: { href: origin } } }, rl.headers);
     if (p.startsWith('/api/v1/')) {
-      const r = await api(req, url);
+      const answer = await api(req, url);
+      const foreign = p === '/api/v1/authn' ? org.faults.take((f) => f.kind === 'foreignLinks') : undefined;
+      const r = foreign?.kind === 'foreignLinks' ? { ...answer, body: JSON.parse(JSON.stringify(answer.body).replaceAll(origin, foreign.origin)) as unknown } : answer;
       if (r.status === 204) {
         res.writeHead(204, { ...rl.headers, ...(r.headers ?? {}) });
         return res.end();
