@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile, utimes } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, utimes } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -56,6 +56,31 @@ describe('withLock', () => {
     const past = new Date(Date.now() - 60_000);
     await utimes(lock, past, past);
     expect(await withLock(lock, async () => 1, { staleMs: 1_000, timeoutMs: 2_000 })).toBe(1);
+  });
+
+  it('release leaves a successor\'s lock alone: only the token that took it may delete it', async () => {
+    const lock = join(dir, 'x.lock');
+    const successor = JSON.stringify({ pid: process.pid, host: hostname(), token: 'someone-else' });
+    await withLock(lock, async () => {
+      expect(JSON.parse(await readFile(lock, 'utf8'))).toMatchObject({ pid: process.pid, token: expect.stringMatching(/^[0-9a-f]{32}$/) });
+      await writeFile(lock, successor); // as if our lock had been broken and taken meanwhile
+    });
+    expect(await readFile(lock, 'utf8')).toBe(successor);
+  });
+
+  it('takes over a lock whose pid now belongs to another process (pid reuse)', async () => {
+    const lock = join(dir, 'x.lock');
+    await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), token: 't', started: '1' }));
+    expect(await withLock(lock, async () => 'got it', { timeoutMs: 2_000 })).toBe('got it');
+  });
+
+  it('never breaks a live holder on this host, however old its file', async () => {
+    const lock = join(dir, 'x.lock');
+    await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), token: 't' }));
+    const past = new Date(Date.now() - 60_000);
+    await utimes(lock, past, past);
+    await expect(withLock(lock, async () => 1, { staleMs: 100, timeoutMs: 500 })).rejects.toThrow(/held by pid/);
+    expect(existsSync(lock)).toBe(true);
   });
 
   it('gives up with a clear error when a live holder keeps it', async () => {
