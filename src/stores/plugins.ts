@@ -34,7 +34,8 @@ export interface PluginCatalog {
 }
 
 let installed: () => readonly InstalledPlugin[] = () => [];
-let catalog: Promise<PluginCatalog> | undefined;
+/** Per environment (a command has one: process.env), since the hook builds its stores from it. */
+let catalogs = new WeakMap<NodeJS.ProcessEnv, Promise<PluginCatalog>>();
 let timedOut = false;
 
 /**
@@ -43,7 +44,7 @@ let timedOut = false;
  */
 export function usePlugins(list: () => readonly InstalledPlugin[]): void {
   installed = list;
-  catalog = undefined;
+  catalogs = new WeakMap();
 }
 
 /** True once a plugin missed its deadline: its pending work may keep the process alive. */
@@ -51,9 +52,10 @@ export function aPluginHung(): boolean {
   return timedOut;
 }
 
-/** The stores every installed plugin offers, asked once per process. */
+/** The stores every installed plugin offers, asked once per process (and environment). */
 export function pluginStores(reserved: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<PluginCatalog> {
-  catalog ??= loadCatalog(reserved, env);
+  let catalog = catalogs.get(env);
+  if (!catalog) catalogs.set(env, (catalog = loadCatalog(reserved, env)));
   return catalog;
 }
 

@@ -113,6 +113,21 @@ describe('plugin stores', () => {
     expect((await pluginStores(['file'], env)).failures).toEqual(['plugin okta-aws-store-memo offers no store: its hook file ./dist/missing.js does not exist (is the plugin built?)']);
   });
 
+  it('a read-only one says so once found, leaves the Okta session to session.json, and keeps what a migration copied out', async () => {
+    usePlugins(() => [fixture('store-memo')]);
+    const readOnly = { ...env, MEMO_READ_ONLY: '1' };
+    await openStore('memo', env).set('me', 'password', 'pw');
+    const store = openStore('memo', readOnly);
+    await store.check();
+    expect(store.writable).toBe(false);
+    await store.set('me', 'okta_session', 'sid');
+    expect(JSON.parse(await readFile(join(env.OKTA_AWS_HOME!, 'session.json'), 'utf8'))).toEqual({ me: 'sid' });
+    expect(await store.get('me', 'okta_session')).toBe('sid');
+    const to = new MemoryStore({ name: 'keyring' });
+    expect(await migrateSecrets({ from: store, to, user: 'me' })).toEqual(['password', 'okta_session']);
+    expect(await openStore('memo', env).get('me', 'password')).toBe('pw');
+  });
+
   it('migration hands the plugin only the moving user’s secrets', async () => {
     usePlugins(() => [fixture('store-memo')]);
     const from = new MemoryStore({ name: 'keyring' });
