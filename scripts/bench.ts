@@ -53,6 +53,9 @@ try {
     OKTA_AWS_TOTP_SECRET: FIXTURE_TOTP_SECRET,
   });
 
+  // A store plugin installed, as a pass user has it: the fast paths must not notice.
+  await timeOnce([cli, 'plugins', 'link', '--no-install', join(root, 'plugins', 'store-pass')], env);
+
   // First refresh: password + TOTP login, then 40 roles through STS with 200 ms each.
   emu.sts.resetCounters();
   const loginRefreshMs = await timeOnce([cli, 'refresh', '--json'], env);
