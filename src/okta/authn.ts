@@ -31,6 +31,8 @@ export interface PasswordLogin {
   nextCode: CodeSource;
   /** How a rate-limit pause is shown. */
   wait?: Wait;
+  /** Called as a second factor is used, with what it is (for progress output). */
+  onFactor?: (factor: string) => void;
 }
 
 /** Google Authenticator first (what the original tool used), then Okta Verify's code; never push. */
@@ -84,6 +86,7 @@ async function verifyTotp(http: HttpClient, login: PasswordLogin, answer: AuthnR
     });
   }
   const url = factor._links.verify.href;
+  login.onFactor?.('TOTP');
   let afterReuse = false;
   for (;;) {
     const passCode = await login.nextCode(afterReuse);

@@ -23,6 +23,8 @@ export interface SamlLogin {
   onLogin?: () => void;
   /** How a rate-limit pause is shown. */
   wait?: Wait;
+  /** Called as the login uses a second factor, with what it is (for progress output). */
+  onFactor?: (factor: string) => void;
 }
 
 export interface SamlResult {
@@ -58,6 +60,7 @@ export async function fetchSamlAssertion(http: HttpClient, login: SamlLogin): Pr
     password: await login.password(),
     nextCode: login.nextCode,
     ...(login.wait ? { wait: login.wait } : {}),
+    ...(login.onFactor ? { onFactor: login.onFactor } : {}),
   });
   const url = new URL(login.ssoUrl);
   url.searchParams.set('sessionToken', sessionToken);

@@ -62,6 +62,8 @@ export async function signIn(
 async function classicSamlResponse(http: HttpClient, config: Config, env: NodeJS.ProcessEnv, reporter: Reporter, given?: { password: string; totpSecret: string }): Promise<string> {
   const secrets = userSecrets(config, env, given);
   const saml = await reporter.task(`Signing in to Okta as ${config.username}`, async (retitle) => {
+    // What the progress line says was used: only what Okta really asked for.
+    let used = 'password';
     const result = await fetchSamlAssertion(http, {
       ssoUrl: config.ssoUrl,
       username: config.username,
@@ -73,9 +75,13 @@ async function classicSamlResponse(http: HttpClient, config: Config, env: NodeJS
       nextCode: totpCodeSource(config.username, secrets.totpSecret, env, reporter.wait),
       wait: reporter.wait,
       session: secrets.session,
-      onLogin: () => retitle(`Signing in to Okta as ${config.username} (password + TOTP)`),
+      onLogin: () => retitle(`Signing in to Okta as ${config.username} (${used})`),
+      onFactor: (factor) => {
+        used = `password + ${factor}`;
+        retitle(`Signing in to Okta as ${config.username} (${used})`);
+      },
     });
-    retitle(result.reusedSession ? 'Reused the Okta session (no password, no MFA)' : `Signed in to Okta as ${config.username} (password + TOTP)`);
+    retitle(result.reusedSession ? 'Reused the Okta session (no password, no MFA)' : `Signed in to Okta as ${config.username} (${used})`);
     return result;
   });
   return saml.samlResponse;

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Reporter } from '../services/reporter.js';
+import { plainReporter } from './plain-reporter.js';
 import { stderrStyle } from './terminal.js';
 
 type Listr2 = typeof import('listr2');
@@ -47,11 +48,13 @@ function stopAllOnExit(): void {
 }
 
 /**
- * A listr2 task list on stderr: animated when stderr is a terminal, plain lines otherwise. Each
- * workflow step is its own small list, so the workflow keeps control of order and concurrency.
+ * A listr2 task list on stderr when it is a terminal that can redraw, else one plain line per
+ * finished step. Each workflow step is its own small list, so the workflow keeps control of order
+ * and concurrency.
  */
 export async function listrReporter(): Promise<Reporter> {
   const style = stderrStyle();
+  if (!style.animated) return plainReporter(process.stderr, style.colour);
   const { DefaultRenderer, Listr, ListrLogger, ListrTaskState, ProcessOutput } = await loadListr(style.colour);
   type Tasks = ConstructorParameters<typeof DefaultRenderer>[0];
 
@@ -93,10 +96,8 @@ export async function listrReporter(): Promise<Reporter> {
   const logger = new ListrLogger({ processOutput: new ProcessOutput(process.stderr, process.stderr) });
   const options = {
     renderer: StderrRenderer,
-    fallbackRenderer: 'simple' as const,
-    fallbackRendererCondition: !style.animated,
-    rendererOptions: { logger },
-    fallbackRendererOptions: { logger },
+    // A failed step shows ✖ and its title: the CLI's last line says why, and only once.
+    rendererOptions: { logger, showErrorMessage: false },
     registerSignalListeners: false,
     exitOnError: true,
     // The one-line error is printed by the CLI; listr only marks the step failed.
@@ -179,8 +180,7 @@ export async function listrReporter(): Promise<Reporter> {
 
     async wait(ms, say) {
       const step = current;
-      if (!style.animated || !step) {
-        // Said once, under the step it holds up: a log is no place for a countdown.
+      if (!step) {
         process.stderr.write(`  ${say(Math.ceil(ms / 1000))}\n`);
         await sleep(ms);
         return;

@@ -21,7 +21,19 @@ export function failureLine(run: CliResult): string {
   const line = failures[0]!.slice('okta-aws:'.length).trim();
   // A UserError, not an unexpected exception dressed up as one.
   expect(line).not.toMatch(/looks like a bug|^Error:|\n\s+at /);
+  expectNothingRepeated(lines);
   return line;
+}
+
+/**
+ * A failure is said once: no stderr line twice, and what the last line says happened (its first
+ * sentence) on no line before it (a progress line for the failed step, one per role, …).
+ */
+export function expectNothingRepeated(lines: string[]): void {
+  const shown = lines.join('\n');
+  expect(new Set(lines).size, shown).toBe(lines.length);
+  const what = lines.at(-1)!.slice('okta-aws:'.length).trim().split(/\.(?: |$)/)[0]!;
+  for (const line of lines.slice(0, -1)) expect(line.includes(what), shown).toBe(false);
 }
 
 /** Exit code, and one line that says what happened (`what`) and what to do next (`next`). */
