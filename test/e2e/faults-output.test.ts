@@ -5,14 +5,14 @@
  * `okta-aws:` line last. On a terminal the ✖ line does not repeat what the last line says. The
  * progress line says what the login used.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulators, FIXTURE_USERS, startEmulators } from '../emulators/index.js';
-import { CLI, type CliResult, type Sandbox, runCli, sandbox } from '../helpers/cli.js';
+import { type CliResult, type Sandbox, runCli, sandbox } from '../helpers/cli.js';
 import { seedUserCredentials, USER_CREDENTIALS } from '../helpers/credentials.js';
 import { writePythonSettings } from '../helpers/journey.js';
+import { plain, runPty } from '../helpers/pty.js';
 import { expectFailure, failureLine, leftovers } from './fault-helpers.js';
 
 let emu: Emulators;
@@ -29,7 +29,12 @@ afterEach(async () => {
 });
 
 const refresh = (args: string[] = []) => runCli(['refresh', ...args], { env: box.env, timeoutMs: 45_000 });
-const lines = (run: CliResult) => run.stderr.trimEnd().split('\n');
+/** stderr's lines, without the TOTP wait a run may or may not need (it depends on the clock). */
+const lines = (run: CliResult) =>
+  run.stderr
+    .trimEnd()
+    .split('\n')
+    .filter((line) => !/^ {2}waiting \d+ s for the next TOTP code/.test(line));
 
 async function expectUntouched(): Promise<void> {
   expect(await readFile(box.credentials, 'utf8')).toBe(USER_CREDENTIALS);
@@ -96,22 +101,10 @@ describe('the progress line says what the login used', () => {
   });
 });
 
-/** The CLI on a pseudo-terminal (util-linux `script`), stdout and stderr both on it. */
-function onTerminal(args: string[]): Promise<{ code: number | null; output: string }> {
-  const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  return new Promise((resolve, reject) => {
-    // A new pty is 0 columns wide: give it a real terminal's size.
-    const child = spawn('script', ['-qec', `stty cols 200 rows 50; exec ${command}`, '/dev/null'], { env: { ...box.env, TERM: 'xterm' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      // eslint-disable-next-line no-control-regex -- the terminal's escape sequences
-      resolve({ code, output: output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '') });
-    });
-  });
+/** The CLI on a pseudo-terminal, its output as a person reads it. */
+async function onTerminal(args: string[]): Promise<{ code: number | null; output: string }> {
+  const { code, output } = await runPty(args, { env: box.env, columns: 200, timeoutMs: 45_000 }).done;
+  return { code, output: plain(output).replace(/\r/g, '') };
 }
 
 describe('on a terminal', () => {
