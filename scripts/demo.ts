@@ -1,6 +1,6 @@
 /**
  * `npm run demo`: the whole user journey — init → refresh → roles → assume → console-url →
- * credential-process — against the bundled emulated Okta org, STS and federation endpoint on
+ * credential-process — then the same on an Identity Engine org through the device flow, against the bundled emulated Okta org, STS and federation endpoint on
  * loopback, in a throwaway HOME. Secrets are masked in what it shows.
  */
 import { spawn } from 'node:child_process';
@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERNAME, startEmulators } from '../test/emulators/index.js';
+import { DEFAULT_CLIENT_ID, FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERNAME, startEmulators } from '../test/emulators/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin', 'run.js');
@@ -19,6 +19,8 @@ if (!existsSync(join(root, 'dist', 'commands'))) {
 }
 
 const emu = await startEmulators({ stsLatencyMs: 150 });
+const idx = await startEmulators({ stsLatencyMs: 150, okta: { pipeline: 'idx' } });
+Object.assign(idx.okta.oauth.knobs, { classicLogin: false, interval: 1 });
 const home = await mkdtemp(join(tmpdir(), 'okta-aws-demo-'));
 const env: NodeJS.ProcessEnv = {
   PATH: process.env.PATH,
@@ -45,14 +47,14 @@ function run(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<{ code: num
 }
 
 let failed = false;
-async function step(title: string, what: string, args: string[], extra: NodeJS.ProcessEnv = {}): Promise<string> {
+async function step(title: string, what: string, args: string[], extra: NodeJS.ProcessEnv = {}, expectedCode = 0): Promise<string> {
   console.log(`\n━━ ${title}\n$ okta-aws ${args.join(' ')}`);
   const started = Date.now();
   const result = await run(args, extra);
   const indent = (text: string) => text.trimEnd().split('\n').map((l) => `  │ ${l}`).join('\n');
   if (result.stderr.trim()) console.log(`${indent(mask(result.stderr))}   (stderr)`);
   if (result.stdout.trim()) console.log(indent(mask(result.stdout)));
-  const ok = result.code === 0;
+  const ok = result.code === expectedCode;
   failed ||= !ok;
   console.log(`  ${ok ? '✔' : '✖'} ${what} (exit ${result.code}, ${Date.now() - started} ms)`);
   return result.stdout;
@@ -87,9 +89,30 @@ try {
   failed ||= login.status !== 302;
   await step('6. credential-process', 'served credentials from the cache for an SDK credential_process line', ['credential-process', 'okta-222222222222-Auditor']);
   await step('7. refresh --mode process', 'profiles now call okta-aws themselves, so every SDK refreshes on its own', ['refresh', '--mode', 'process']);
-  console.log(`\n${failed ? '✖ Something failed above.' : '✔ The whole journey worked.'} Total Okta password logins: ${emu.okta.counters.authn}, TOTP verifications: ${emu.okta.counters.verify}.`);
+  console.log(`  Total Okta password logins: ${emu.okta.counters.authn}, TOTP verifications: ${emu.okta.counters.verify}.`);
+
+  // The same user on an Identity Engine org that refuses the password login: one browser login
+  // (the device flow; this emulated org approves it at once, as a person in the browser would), then
+  // refreshes on the rotating refresh token.
+  console.log(`\n━━ Identity Engine org (${idx.okta.url}): the classic login is refused, the device flow is used instead`);
+  const oie: NodeJS.ProcessEnv = { ...idx.env, OKTA_AWS_HOME: join(home, 'oie'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials-oie') };
+  await step(
+    '8. init (classic) on the Identity Engine org',
+    'refused in one line that names the fix (expected to fail)',
+    ['init', '--sso-url', idx.okta.ssoUrl, '--username', FIXTURE_USERNAME],
+    { ...oie, OKTA_AWS_PASSWORD: FIXTURE_PASSWORD, OKTA_AWS_TOTP_SECRET: FIXTURE_TOTP_SECRET },
+    1,
+  );
+  await step('9. init --flow device', 'signed in once through the browser (URL and code on stderr); no password, no TOTP secret; the refresh token went to the store', [
+    'init', '--sso-url', idx.okta.ssoUrl, '--username', FIXTURE_USERNAME, '--flow', 'device', '--client-id', DEFAULT_CLIENT_ID,
+  ], oie);
+  await step('10. refresh', 'used the refresh token (rotated), no browser', ['refresh'], oie);
+  await step('11. credential-process', 'served from the cache', ['credential-process', 'okta-111111111111-Admin'], oie);
+  const o = idx.okta.oauth.counters;
+  console.log(`  Device logins (browser): ${o.deviceLogins}, refresh-token uses: ${o.refreshTokenUses}, password logins: ${idx.okta.counters.authn}.`);
+  console.log(`\n${failed ? '✖ Something failed above.' : '✔ The whole journey worked.'}`);
 } finally {
-  await emu.close();
+  await Promise.all([emu.close(), idx.close()]);
   await rm(home, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

@@ -119,7 +119,7 @@ export function clientError(error: unknown, clientId: string): unknown {
   }
   if (error.error === 'unauthorized_client' || error.error === 'unsupported_grant_type') {
     return new UserError(`Okta's OIDC app ${clientId} may not use this grant (${error.error})`, {
-      hint: 'Ask your Okta admin to enable the Device Authorization, Token Exchange and Refresh Token grants on it (README: "Identity Engine orgs").',
+      hint: 'Ask your Okta admin to enable the Device Authorization, Token Exchange and Refresh Token grants on it (README: "Okta Identity Engine orgs").',
       code: error.error,
     });
   }

@@ -84,7 +84,7 @@ export function resolveLoginFlow(given: { flow?: unknown; clientId?: unknown }):
   const loginFlow = flow === 'auto' ? (clientId ? 'device' : 'authn') : (flow as Exclude<LoginFlow, 'auto'>);
   if (loginFlow === 'device' && !clientId) {
     throw new UserError('The device login flow needs the client id of an OIDC native app', {
-      hint: 'Ask your Okta admin for it (README: "Identity Engine orgs") and run `okta-aws init --flow device --client-id <id>`, or set OKTA_AWS_CLIENT_ID.',
+      hint: 'Ask your Okta admin for it (README: "Okta Identity Engine orgs") and run `okta-aws init --flow device --client-id <id>`, or set OKTA_AWS_CLIENT_ID.',
       code: 'NO_CLIENT_ID',
     });
   }

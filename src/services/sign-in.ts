@@ -95,7 +95,7 @@ async function identityEngineError(http: HttpClient, config: Config, env: NodeJS
   const refused = error instanceof UserError && (error.code === 'E0000004' || error.code === 'E0000005' || error.code === 'HTTP_403');
   if (refused && (await orgPipeline(http, new URL(config.ssoUrl).origin, env)) === 'idx') {
     throw new UserError(`This Okta org runs Identity Engine and refused the classic password login (${(error as UserError).code})`, {
-      hint: 'Use the device login: ask your Okta admin for the client id of an OIDC native app for CLIs (README: "Identity Engine orgs") and run `okta-aws init --flow device --client-id <id>`.',
+      hint: 'Use the device login: ask your Okta admin for the client id of an OIDC native app for CLIs (README: "Okta Identity Engine orgs") and run `okta-aws init --flow device --client-id <id>`.',
       code: 'IDX_CLASSIC_REFUSED',
     });
   }
