@@ -1,5 +1,6 @@
 import { UserError } from '../lib/errors.js';
 import type { HttpClient } from '../lib/http.js';
+import { sessionOwner } from '../lib/identity.js';
 import { debug } from '../lib/log.js';
 import { type DeviceAuthorization, authorizeDevice, pollForTokens } from '../okta/device-authorization.js';
 import { OAuthError, type TokenSet, refreshTokens } from '../okta/oauth.js';
@@ -28,7 +29,9 @@ export async function deviceSamlResponse(http: HttpClient, config: Config, env: 
   const origin = new URL(config.ssoUrl).origin;
   const clientId = config.clientId!;
   const store = openStore(config.store, env);
-  const user = config.username;
+  // Filed under (SSO origin, username), like the Okta session: a refresh token is only ever sent
+  // back to the org that issued it, never to another org a new SSO URL points at.
+  const user = sessionOwner(config.ssoUrl, config.username);
   const saml = async (tokens: TokenSet) => {
     const appInstanceId = appInstanceIdFromUrl(config.ssoUrl) ?? awsAppInstance(await listAppLinks(http, origin, tokens.accessToken));
     const webSsoToken = await exchangeForWebSsoToken(http, origin, clientId, tokens, appInstanceId);
@@ -58,7 +61,7 @@ export async function deviceSamlResponse(http: HttpClient, config: Config, env: 
       why = refused ? 'Okta no longer accepts the stored refresh token (expired or revoked)' : "Okta says the stored login no longer meets the AWS app's assurance requirements";
     }
   } else {
-    why = keep ? `No Okta refresh token is stored for ${user}` : `The ${store.name} store keeps no refresh token`;
+    why = keep ? `No Okta refresh token is stored for ${config.username}` : `The ${store.name} store keeps no refresh token`;
   }
   if (!ui.mayStartDeviceLogin) {
     throw new UserError(`${why}, and a browser login needs a terminal`, { hint: 'Run `okta-aws refresh` on a terminal to sign in in the browser once.', code: 'DEVICE_LOGIN_NEEDED' });
