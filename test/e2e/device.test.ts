@@ -46,11 +46,11 @@ async function cli(args: string[], extra: NodeJS.ProcessEnv = {}, options: { deb
 }
 
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), as a person at a shell would. */
-function onTerminal(args: string[], timeoutMs = 30_000): Promise<CliResult> {
+function onTerminal(args: string[], extra: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): Promise<CliResult> {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const command = [process.execPath, CLI, ...args].map(quote).join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { env: box.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...box.env, ...extra }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -142,6 +142,33 @@ describe('an Identity Engine org that refuses the classic login', () => {
 
     expectNoTokenIn(outputs);
     expect(outputs.join('\n')).toContain(`okta-aws: 200 POST ${emu.okta.url}/oauth2/v1/token`); // --debug was on
+  });
+
+  it('the prerun hook refreshes on the refresh token; OKTA_AWS_NO_BROWSER=1 on a terminal shows the URL but opens no browser', { timeout: 90_000 }, async () => {
+    expect((await initDevice()).code).toBe(0);
+    expect((await cli(['refresh'])).code).toBe(0);
+    await ageCache();
+    const roles = await cli(['roles', '--json']);
+    expect(roles.code, roles.stderr).toBe(0);
+    expect(JSON.parse(roles.stdout)).toHaveLength(3);
+    expect(emu.okta.oauth.counters).toMatchObject({ deviceAuthorizations: 1, refreshTokenUses: 2 });
+
+    emu.okta.oauth.revokeAll();
+    await ageCache();
+    const hook = await cli(['roles']);
+    // The hook's notice that it refreshes, then the one failure line.
+    expect(hook.code).toBe(1);
+    expect(hook.stdout).toBe('');
+    expect(hook.stderr.trimEnd().split('\n')).toEqual([
+      'okta-aws: credentials for 3 profiles expire within 5 minutes; refreshing',
+      expect.stringMatching(/^okta-aws: Okta no longer accepts the stored refresh token .*`okta-aws refresh` on a terminal/),
+    ]);
+    const terminal = await onTerminal(['refresh'], { OKTA_AWS_NO_BROWSER: '1' }); // auto-approved, as if by another device
+    expect(terminal.code, terminal.stdout).toBe(0);
+    expect(terminal.stdout).toMatch(/open http:\/\/127\.0\.0\.1:\d+\/activate\?user_code=[A-Z]{8}/);
+    expect(existsSync(browserLog())).toBe(false);
+    expect(emu.okta.oauth.counters.deviceAuthorizations).toBe(2);
+    expectNoTokenIn(outputs);
   });
 
   it('10 concurrent credential-process calls after expiry use the refresh token once, and all succeed', { timeout: 90_000 }, async () => {

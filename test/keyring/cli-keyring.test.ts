@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulators, FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERNAME, startEmulators } from '../emulators/index.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_CLIENT_ID, type Emulators, FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERNAME, startEmulators } from '../emulators/index.js';
 import { type Sandbox, runCli, sandbox } from '../helpers/cli.js';
 import { writePythonSettings } from '../helpers/journey.js';
 
@@ -15,7 +17,7 @@ beforeEach(async () => {
   for (const name of ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME']) if (process.env[name]) box.env[name] = process.env[name];
 });
 afterEach(async () => {
-  for (const account of ['password', 'totp_secret', 'okta_session'].map((secret) => `${FIXTURE_USERNAME}:${secret}`).concat(`${sessionOwner()}:okta_session`)) {
+  for (const account of ['password', 'totp_secret', 'okta_session', 'oauth_refresh_token'].map((secret) => `${FIXTURE_USERNAME}:${secret}`).concat(`${sessionOwner()}:okta_session`, `${sessionOwner()}:oauth_refresh_token`)) {
     try {
       execFileSync('secret-tool', ['clear', 'service', 'okta-aws', 'username', account], { env: box.env });
     } catch {
@@ -31,6 +33,21 @@ const lookup = (secret: string, user: string = FIXTURE_USERNAME) =>
 const sessionOwner = () => `${FIXTURE_USERNAME}@${new URL(emu.okta.url).protocol}${new URL(emu.okta.url).host}`;
 
 describe('the keyring store through the CLI', () => {
+  it('keeps the device flow\'s refresh token in the keyring, rotated on every use, and in no file', async () => {
+    emu.okta.oauth.knobs.interval = 1;
+    const init = await runCli(['init', '--store', 'keyring', '--sso-url', emu.okta.ssoUrl, '--username', FIXTURE_USERNAME, '--flow', 'device', '--client-id', DEFAULT_CLIENT_ID], { env: box.env });
+    expect(init.code, init.stderr).toBe(0);
+    const first = lookup('oauth_refresh_token', sessionOwner());
+    expect(first.length).toBeGreaterThan(20);
+    const refresh = await runCli(['refresh', '--json'], { env: box.env });
+    expect(refresh.code, refresh.stderr).toBe(0);
+    const second = lookup('oauth_refresh_token', sessionOwner());
+    expect(second).not.toBe(first);
+    expect(emu.okta.oauth.counters).toMatchObject({ deviceAuthorizations: 1, refreshTokenUses: 1 });
+    expect(existsSync(join(box.env.OKTA_AWS_HOME!, 'oauth-tokens.json'))).toBe(false);
+    expect(await readFile(box.settings, 'utf8')).not.toContain(second);
+  });
+
   it('migrates a Python settings file into the keyring, then refresh works with no secret left in settings.json', async () => {
     await writePythonSettings(box, emu);
     const init = await runCli(['init', '--store', 'keyring', '--no-verify'], { env: box.env });
