@@ -79,13 +79,17 @@ function runOclif() {
     });
 }
 
-/** Commands dist/fast/offline.js may answer from the cache with the commands' own services. */
+/**
+ * Commands src/fast/offline.ts may answer from the cache with the commands' own services. It is
+ * loaded as one esbuild bundle (dist/fast-bundle, built from the same sources): Node reads a
+ * handful of files instead of the few dozen modules of dist/.
+ */
 const OFFLINE = new Set(['roles', 'assume', 'exec']);
 
 if (answered) {
   // done
 } else if (OFFLINE.has(args[0])) {
-  import('../dist/fast/offline.js')
+  import('../dist/fast-bundle/offline.js')
     .then(({ answerOffline }) => answerOffline(args, { node: process.execPath, script: __filename }))
     .catch(() => false)
     .then((done) => done || runOclif());
