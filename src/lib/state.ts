@@ -12,6 +12,8 @@ export interface State {
   totp_steps?: Record<string, number>;
   /** Per Okta origin, `pipeline` of /.well-known/okta-organization: `idx` (Identity Engine) or `v1` (Classic). */
   org_pipelines?: Record<string, string>;
+  /** Account aliases read from the AWS sign-in page (null: the account has none), and when it was last read. */
+  account_names?: { names: Record<string, string | null>; checkedAt: number };
 }
 
 export async function readState(env: NodeJS.ProcessEnv = process.env): Promise<State> {

@@ -22,6 +22,8 @@ export const FIXTURE_TOTP_SECRET = 'KRSXG5CTMVRXEZLU';
 /** The Okta Verify (OKTA token:software:totp) user's secret. */
 export const FIXTURE_OKTA_VERIFY_SECRET = 'ORSXG5DPNN2GK3TT';
 export const FIXTURE_REGION = 'ap-southeast-2';
+/** What the AWS sign-in page calls the fixture accounts: 222222222222 has no alias. */
+export const FIXTURE_ACCOUNT_ALIASES: Record<string, string> = { '111111111111': 'acme-prod' };
 
 export const FIXTURE_USERS = {
   alice: 'alice@example.com',
@@ -123,7 +125,7 @@ export async function startEmulators(opts: StartEmulatorsOptions = {}): Promise<
   const roles = opts.roles === undefined ? FIXTURE_ROLES : generateRoles(opts.roles);
   const okta = await startOktaOrg({ ...opts.okta, users: [...fixtureUsers(roles), ...(opts.extraUsers ?? [])], clock, trust });
   const sts = await startSts({ trust, clock, latencyMs: opts.stsLatencyMs, roles: { ...FIXTURE_STS_ROLES, ...opts.stsRoles } });
-  const federation = await startFederation({ sts, clock });
+  const federation = await startFederation({ sts, clock, trust, accountAliases: FIXTURE_ACCOUNT_ALIASES });
   return {
     okta,
     sts,
