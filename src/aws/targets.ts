@@ -15,9 +15,16 @@ function shortName(role: GrantedRole): string {
   return rolePath(role).split('/').pop() ?? '';
 }
 
+/** `<account>/<role>` spellings of a role: its alias and its id, each with the path or the bare name. */
+function accountQualified(role: GrantedRole): string[] {
+  const accounts = role.accountAlias ? [role.accountAlias, role.accountId] : [role.accountId];
+  return accounts.flatMap((account) => [`${account}/${rolePath(role)}`, `${account}/${shortName(role)}`]);
+}
+
 /**
- * Finds the role a user means by `target`: a profile name (`okta-…`), a role ARN, or a role name,
- * either the bare name or its path after `role/`. Exact matches win over case-insensitive ones, so
+ * Finds the role a user means by `target`: a profile name (`okta-…`), a role ARN, a role name
+ * (the bare name or its path after `role/`), or either qualified by the account's alias or id
+ * (`acme-prod/Admin`, `111111111111/Admin`). Exact matches win over case-insensitive ones, so
  * `Admin` and `admin` can both be picked when both exist; a name two accounts share is ambiguous.
  */
 export function resolveTarget(target: string, roles: GrantedRole[]): GrantedRole {
@@ -29,6 +36,8 @@ export function resolveTarget(target: string, roles: GrantedRole[]): GrantedRole
     : [
         (r) => r.profile === wanted,
         (r) => r.profile.toLowerCase() === wanted.toLowerCase(),
+        (r) => accountQualified(r).includes(wanted),
+        (r) => accountQualified(r).some((name) => name.toLowerCase() === wanted.toLowerCase()),
         (r) => rolePath(r) === wanted || shortName(r) === wanted,
         (r) => rolePath(r).toLowerCase() === wanted.toLowerCase() || shortName(r).toLowerCase() === wanted.toLowerCase(),
       ];

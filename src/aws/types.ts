@@ -16,6 +16,8 @@ export interface GrantedRole {
   accountId: string;
   roleName: string;
   partition: Partition;
+  /** The account's alias (settings' account_aliases, else the AWS sign-in page), when it has one. */
+  accountAlias?: string;
 }
 
 /** Credentials for one profile, and where they came from. */

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { PROFILE_NAMINGS, type ProfileNaming } from '../lib/settings.js';
 import { runInit } from '../services/init.js';
 import { defaultPrompter } from '../ui/prompter.js';
 import { listrReporter } from '../ui/listr-reporter.js';
@@ -32,6 +33,10 @@ export default class Init extends BaseCommand {
     }),
     flow: Flags.string({ description: 'How to log in: authn (password + TOTP), device (browser, for Identity Engine orgs) or auto (device when a client id is set).', options: ['auto', 'authn', 'device'] }),
     'client-id': Flags.string({ description: "The client id of your Okta org's OIDC native app for CLIs (device flow)." }),
+    'profile-names': Flags.string({
+      description: 'Name profiles okta-<account id>-<role> (account-id, the default) or okta-<account alias>-<role> (alias); switching renames them.',
+      options: [...PROFILE_NAMINGS],
+    }),
     verify: Flags.boolean({ description: 'Log in once and list the granted roles.', default: true, allowNo: true }),
   };
 
@@ -45,12 +50,16 @@ export default class Init extends BaseCommand {
         store: flags.store,
         flow: flags.flow,
         clientId: flags['client-id'],
+        profileNames: flags['profile-names'] as ProfileNaming | undefined,
         verify: flags.verify,
+        entry: this.entry,
       },
       { prompter: defaultPrompter(), reporter: await listrReporter(), device: deviceUi({ allowWithoutTerminal: true }) },
     );
+    for (const warning of result.warnings) this.logToStderr(`okta-aws: ${warning}`);
     if (result.moved.length > 0) this.logToStderr(`Moved ${result.moved.join(', ')} into the ${result.store} store.`);
     this.logToStderr(`Saved ${result.settingsFile} (secrets in the ${result.store} store).`);
+    if (result.renamed.length > 0) this.logToStderr(`Renamed ${result.renamed.length} profile${result.renamed.length === 1 ? '' : 's'}: ${result.renamed.map(([from, to]) => `${from} → ${to}`).join(', ')}`);
     if (result.roles) {
       this.logToStderr(`Okta grants you ${result.roles.length} role${result.roles.length === 1 ? '' : 's'}; \`okta-aws refresh\` writes these profiles:`);
       process.stdout.write(result.roles.map((r) => `${r.profile}\t${r.roleArn}\n`).join(''));

@@ -13,6 +13,9 @@ export type CredentialMode = 'static' | 'process';
 /** How to log in: Classic `/api/v1/authn`, or the OAuth device flow (Identity Engine orgs); `auto` picks by client id. */
 export type LoginFlow = 'auto' | 'authn' | 'device';
 export const LOGIN_FLOWS: readonly LoginFlow[] = ['auto', 'authn', 'device'];
+/** `account-id`: the original tool's `okta-<account id>-<role>`; `alias`: `okta-<alias>-<role>` where the account has one. */
+export type ProfileNaming = 'account-id' | 'alias';
+export const PROFILE_NAMINGS: readonly ProfileNaming[] = ['account-id', 'alias'];
 
 /**
  * `settings.json`, key for key as the Python okta-aws-cred-helper wrote it, so its users switch
@@ -33,6 +36,7 @@ export interface Settings {
   login_flow?: LoginFlow;
   /** The client id of the org's OIDC native app for CLIs (device flow). */
   oidc_client_id?: string;
+  profile_names?: ProfileNaming;
   [key: string]: unknown;
 }
 

@@ -1,6 +1,6 @@
 import { UserError } from '../lib/errors.js';
 import { settingsFile } from '../lib/paths.js';
-import { type CredentialMode, LOGIN_FLOWS, type LoginFlow, type Settings, type StoreName, readSettings } from '../lib/settings.js';
+import { type CredentialMode, LOGIN_FLOWS, type LoginFlow, PROFILE_NAMINGS, type ProfileNaming, type Settings, type StoreName, readSettings } from '../lib/settings.js';
 import { validateDuration, validateRegion, validateSsoUrl } from '../lib/validate.js';
 import { storeNameFrom } from '../stores/index.js';
 
@@ -19,6 +19,7 @@ export interface Config {
   loginFlow: Exclude<LoginFlow, 'auto'>;
   /** The OIDC native app's client id (device flow only). */
   clientId: string | undefined;
+  profileNames: ProfileNaming;
   /** The file as read (undefined when there is none: the env store alone). */
   settings: Settings | undefined;
   warnings: string[];
@@ -48,6 +49,13 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: { 
   if (duration !== undefined && typeof duration !== 'number') {
     throw new UserError(`${settingsFile(env)} has a duration that is not a number`, { hint: 'Set "duration" to seconds (900–43200), or remove it.', code: 'BAD_SETTINGS' });
   }
+  const profileNames = settings?.profile_names ?? 'account-id';
+  if (!PROFILE_NAMINGS.includes(profileNames)) {
+    throw new UserError(`${settingsFile(env)} has profile_names "${String(profileNames)}"`, {
+      hint: 'Set "profile_names" to "account-id" or "alias" (`okta-aws init --profile-names alias`), or remove it.',
+      code: 'BAD_SETTINGS',
+    });
+  }
   return {
     ssoUrl: validateSsoUrl(ssoUrl),
     username,
@@ -57,6 +65,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: { 
     mode,
     aliases: settings?.account_aliases ?? {},
     ...resolveLoginFlow({ flow: env.OKTA_AWS_LOGIN_FLOW || settings?.login_flow, clientId: env.OKTA_AWS_CLIENT_ID || settings?.oidc_client_id }),
+    profileNames,
     settings,
     warnings,
   };

@@ -2,7 +2,7 @@ import { UserError } from '../lib/errors.js';
 import { sessionOwner } from '../lib/identity.js';
 import { registerSecret } from '../lib/log.js';
 import { settingsFile } from '../lib/paths.js';
-import { type CredentialMode, type LoginFlow, type Settings, type StoreName, readSettings, writeSettings } from '../lib/settings.js';
+import { type CredentialMode, type LoginFlow, type ProfileNaming, type Settings, type StoreName, readSettings, writeSettings } from '../lib/settings.js';
 import { normalizeTotpSecret } from '../lib/totp.js';
 import { validateRegion, validateSsoUrl } from '../lib/validate.js';
 import { migrateSecrets, openStore, storeNameFrom } from '../stores/index.js';
@@ -11,6 +11,7 @@ import type { Prompter } from '../ui/prompter.js';
 import { type Config, DEFAULT_REGION, resolveLoginFlow } from './config.js';
 import type { DeviceLoginUi } from './device-sign-in.js';
 import type { Reporter } from './reporter.js';
+import { renameProfiles } from './profile-naming.js';
 import { type SignedIn, signIn } from './sign-in.js';
 
 export interface InitOptions {
@@ -22,7 +23,10 @@ export interface InitOptions {
   flow?: string;
   /** `--client-id`: the OIDC native app for the device flow. */
   clientId?: string;
+  profileNames?: ProfileNaming;
   verify: boolean;
+  /** How process-mode profiles call the CLI back, for profiles renamed by a new `profileNames`. */
+  entry: { node: string; script: string };
 }
 
 export interface InitResult {
@@ -32,6 +36,10 @@ export interface InitResult {
   moved: SecretName[];
   /** The roles found by the verifying login (absent with --no-verify). */
   roles?: SignedIn['roles'];
+  /** Profiles renamed because `profileNames` changed: [old, new]. */
+  renamed: [string, string][];
+  /** From the verifying login: what did not stop it (account names unreadable). */
+  warnings: string[];
 }
 
 /** Turns a validator that throws UserErrors into one a prompt can show inline. */
@@ -88,21 +96,38 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
     aliases: previous?.account_aliases ?? {},
     loginFlow,
     clientId,
+    profileNames: options.profileNames ?? previous?.profile_names ?? 'account-id',
     settings: previous,
     warnings: [],
   };
-  const result: InitResult = { settingsFile: settingsFile(env), store, moved: [] };
+  const result: InitResult = { settingsFile: settingsFile(env), store, moved: [], renamed: [], warnings: [] };
   // Written only when chosen, so a classic user's settings.json gains no new keys.
-  const flowSettings = { ...(chosenFlow ? { login_flow: chosenFlow as LoginFlow } : {}), ...(clientId ? { oidc_client_id: clientId } : {}) };
+  const flowSettings = {
+    ...(chosenFlow ? { login_flow: chosenFlow as LoginFlow } : {}),
+    ...(clientId ? { oidc_client_id: clientId } : {}),
+    ...(options.profileNames ? { profile_names: options.profileNames } : {}),
+  };
+  /** Writes settings.json; a new profile naming renames the profiles of the last refresh at once. */
+  const save = async (settings: Settings) => {
+    await writeSettings(settings, env);
+    const naming = settings.profile_names ?? 'account-id';
+    if (naming !== (previous?.profile_names ?? 'account-id')) {
+      result.renamed = await renameProfiles({ naming, aliases: settings.account_aliases ?? {}, mode: settings.mode ?? 'static', region, entry: options.entry, env });
+    }
+    return result;
+  };
 
   if (loginFlow === 'device') {
     // No password and no TOTP secret: the verifying login is the browser login, and its refresh token is the secret kept.
-    if (options.verify) result.roles = (await signIn(config, env, io.reporter, undefined, io.device)).roles;
+    if (options.verify) {
+      const signedIn = await signIn(config, env, io.reporter, undefined, io.device);
+      result.roles = signedIn.roles;
+      result.warnings = signedIn.warnings;
+    }
     if (oldStore !== store && previous?.user_name && target.writable) {
       result.moved = await migrateSecrets({ from: oldSecrets, to: target, user: previous.user_name });
     }
-    await writeSettings({ ...previous, sso_url: ssoUrl, user_name: username, region, secret_store: store, ...flowSettings }, env);
-    return result;
+    return save({ ...previous, sso_url: ssoUrl, user_name: username, region, secret_store: store, ...flowSettings });
   }
 
   const stored = async (name: SecretName) => (previous?.user_name === username ? oldSecrets.get(username, name).catch(() => undefined) : undefined);
@@ -115,7 +140,9 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   // Prove the answers work before anything is stored: a failed login leaves the old settings as they were.
   // The session cookie the login earns goes where the other secrets are now; a move takes it along.
   if (options.verify) {
-    result.roles = (await signIn(config, env, io.reporter, { password, totpSecret })).roles;
+    const signedIn = await signIn(config, env, io.reporter, { password, totpSecret });
+    result.roles = signedIn.roles;
+    result.warnings = signedIn.warnings;
   }
 
   // A change of store moves every secret first (copied, read back, then deleted), so none is lost.
@@ -137,8 +164,7 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
     await target.set(username, 'password', password);
     await target.set(username, 'totp_secret', totpSecret);
   }
-  await writeSettings(settings, env);
-  return result;
+  return save(settings);
 }
 
 /** A secret never comes from a flag: the environment, else a masked prompt, else what is stored. */

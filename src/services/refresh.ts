@@ -42,7 +42,7 @@ export interface RefreshResult {
   profiles: { profile: string; roleArn: string; expiration: string }[];
   removed: string[];
   failed: { profile: string; roleArn: string; error: string }[];
-  /** For stderr, even with --json: roles whose names collided and the profiles they got instead. */
+  /** For stderr, even with --json: what the user should know although the refresh worked (names that collided, account names unreadable). */
   warnings: string[];
 }
 
@@ -73,7 +73,7 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
   const { config } = options;
   const reporter = options.reporter ?? quietReporter;
   const mode = options.mode ?? config.mode;
-  const { samlAssertion, roles, sessionDuration, collisions } = await signIn(config, env, reporter, undefined, options.device);
+  const { samlAssertion, roles, sessionDuration, collisions, warnings } = await signIn(config, env, reporter, undefined, options.device);
 
   const requested = options.duration ?? config.duration ?? DEFAULT_DURATION;
   const remembered = (await readState(env)).role_durations ?? {};
@@ -136,9 +136,12 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
     profiles: credentials.map((c) => ({ profile: c.profile, roleArn: c.roleArn, expiration: rfc3339(c.expiration) })),
     removed,
     failed: outcomes.flatMap((o) => ('error' in o ? [{ profile: o.role.profile, roleArn: o.role.roleArn, error: o.error.message }] : [])),
-    warnings: collisions.map(
-      (c) => `the roles ${c.roles.map((r) => r.roleArn).join(' and ')} would all be named ${c.name}; each has its own profile instead: ${c.roles.map((r) => r.profile).join(', ')}`,
-    ),
+    warnings: [
+      ...warnings,
+      ...collisions.map(
+        (c) => `the roles ${c.roles.map((r) => r.roleArn).join(' and ')} would all be named ${c.name}; each has its own profile instead: ${c.roles.map((r) => r.profile).join(', ')}`,
+      ),
+    ],
   };
 }
 

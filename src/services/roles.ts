@@ -7,6 +7,8 @@ export interface RoleRow {
   roleArn: string;
   principalArn: string;
   accountId: string;
+  /** The account's alias (settings, else the AWS sign-in page), or null. */
+  accountAlias: string | null;
   roleName: string;
   /** RFC 3339, or null when the profile has no live credentials. */
   expiration: string | null;
@@ -24,6 +26,7 @@ export async function listRoles(env: NodeJS.ProcessEnv = process.env, now = Date
       roleArn: role.roleArn,
       principalArn: role.principalArn,
       accountId: role.accountId,
+      accountAlias: role.accountAlias ?? null,
       roleName: role.roleName,
       expiration: live ? rfc3339(credentials.expiration) : null,
     };

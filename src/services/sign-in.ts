@@ -1,3 +1,4 @@
+import { accountNamesFor } from '../aws/account-names.js';
 import { type NameCollision, profileNames } from '../aws/profile-name.js';
 import type { GrantedRole } from '../aws/types.js';
 import { UserError } from '../lib/errors.js';
@@ -8,6 +9,7 @@ import { fetchSamlAssertion } from '../okta/sso.js';
 import { decodeSamlResponse, parseAssertion } from '../saml/assertion.js';
 import type { Config } from './config.js';
 import { type DeviceLoginUi, deviceSamlResponse, noDeviceLogin } from './device-sign-in.js';
+import { namingAliases } from './profile-naming.js';
 import type { Reporter } from './reporter.js';
 import { userSecrets } from './secrets.js';
 import { totpCodeSource } from './totp-clock.js';
@@ -19,6 +21,8 @@ export interface SignedIn {
   sessionDuration: number | undefined;
   /** Roles whose plain profile names collided and got ARN-derived suffixes instead. */
   collisions: NameCollision[];
+  /** Things the user should know that did not stop the login (account names unreadable). */
+  warnings: string[];
 }
 
 /**
@@ -40,21 +44,29 @@ export async function signIn(
       : await classicSamlResponse(http, config, env, reporter, given).catch((error: unknown) => identityEngineError(http, config, env, error));
   registerSecret(samlResponse);
   const assertion = parseAssertion(decodeSamlResponse(samlResponse));
+  const known = await accountNamesFor({ env, samlResponse, destination: assertion.destination });
+  const named = assertion.roles.map((r) => {
+    // account_aliases in settings win over the names AWS shows.
+    const alias = config.aliases[r.accountId]?.trim() || known.names[r.accountId];
+    return { ...r, ...(alias ? { accountAlias: alias } : {}) };
+  });
   const { names, collisions } = profileNames(
-    assertion.roles.map((r) => r.roleArn),
-    config.aliases,
+    named.map((r) => r.roleArn),
+    namingAliases(config.profileNames, config.aliases, named),
   );
   return {
     samlAssertion: samlResponse,
     sessionDuration: assertion.sessionDuration,
     collisions,
-    roles: assertion.roles.map((r) => ({
+    warnings: known.warning ? [known.warning] : [],
+    roles: named.map((r) => ({
       profile: names.get(r.roleArn)!,
       roleArn: r.roleArn,
       principalArn: r.principalArn,
       accountId: r.accountId,
       roleName: r.roleName,
       partition: r.partition,
+      ...(r.accountAlias ? { accountAlias: r.accountAlias } : {}),
     })),
   };
 }

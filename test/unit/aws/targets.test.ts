@@ -11,6 +11,7 @@ function role(account: string, path: string, alias?: string): GrantedRole {
     accountId: account,
     roleName: path,
     partition: 'aws',
+    ...(alias ? { accountAlias: alias } : {}),
   };
 }
 
@@ -35,6 +36,18 @@ describe('resolveTarget', () => {
   it('finds a profile name, exactly or ignoring case', () => {
     expect(resolveTarget('okta-prod-Admin', roles)).toBe(prodAdmin);
     expect(resolveTarget('OKTA-111111111111-TEAM-DEV-DEPLOYER', roles)).toBe(deployer);
+  });
+
+  it('finds <alias>/<role> and <account id>/<role>, with the path or the bare name, exactly or ignoring case', () => {
+    expect(resolveTarget('prod/Admin', roles)).toBe(prodAdmin);
+    expect(resolveTarget('PROD/admin', roles)).toBe(prodAdmin);
+    expect(resolveTarget('222222222222/Admin', roles)).toBe(prodAdmin);
+    expect(resolveTarget('333333333333/Admin', roles)).toBe(devAdmin);
+    expect(resolveTarget('111111111111/team/dev/Deployer', roles)).toBe(deployer);
+    expect(resolveTarget('111111111111/Deployer', roles)).toBe(deployer);
+    // Bare "Admin" is two roles; the account picks one.
+    expect(failure('Admin').code).toBe('AMBIGUOUS_TARGET');
+    expect(failure('nosuch/Admin').code).toBe('UNKNOWN_TARGET');
   });
 
   it('finds a role ARN', () => {
