@@ -7,7 +7,24 @@ const { readFileSync } = require('node:fs');
 const { homedir } = require('node:os');
 const { join, resolve } = require('node:path');
 
-const args = process.argv.slice(2);
+/**
+ * `--config NAME` picks a named configuration. It goes into OKTA_AWS_CONFIG before anything reads a
+ * path, so the fast paths, the prerun hook and every module agree on the folder; oclif still parses
+ * (and documents) the flag. The rest of the arguments are what the fast paths look at.
+ */
+const args = [];
+{
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') {
+      args.push(...argv.slice(i));
+      break;
+    }
+    if (argv[i] === '--config' && i + 1 < argv.length) process.env.OKTA_AWS_CONFIG = argv[++i];
+    else if (argv[i].startsWith('--config=')) process.env.OKTA_AWS_CONFIG = argv[i].slice('--config='.length);
+    else args.push(argv[i]);
+  }
+}
 
 /** `<SSO origin> <username>` from the environment over settings.json, as src/lib/identity.ts. */
 function currentIdentity(home) {
@@ -29,11 +46,16 @@ function currentIdentity(home) {
 
 /**
  * `credential-process <profile>` with a fresh cache: print it without loading oclif, the AWS SDK
- * or any of dist/. Mirrors src/aws/credential-cache.ts (path, identity, the role the profile names,
- * 5-minute threshold, field names); anything it cannot answer falls through to the full command.
+ * or any of dist/. Mirrors src/aws/credential-cache.ts and src/lib/paths.ts (path, configuration folder,
+ * identity, the role the profile names, 5-minute threshold, field names); anything it cannot answer
+ * falls through to the full command.
  */
 function serveFromCache(profile) {
-  const home = process.env.OKTA_AWS_HOME ? resolve(process.env.OKTA_AWS_HOME) : join(homedir(), '.aws', 'okta-aws');
+  const base = process.env.OKTA_AWS_HOME ? resolve(process.env.OKTA_AWS_HOME) : join(homedir(), '.aws', 'okta-aws');
+  const config = process.env.OKTA_AWS_CONFIG;
+  // A name src/lib/paths.ts would refuse goes to the full command, which says why.
+  if (config && config !== 'default' && !/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(config)) return false;
+  const home = config && config !== 'default' ? join(base, 'configs', config) : base;
   let entry;
   try {
     const cache = JSON.parse(readFileSync(join(home, 'cache', 'credentials.json'), 'utf8'));

@@ -13,13 +13,13 @@ function sanitize(text: string): string {
  * `okta-<alias or account id>-<role>`: `arn:aws:iam::111111111111:role/team/dev/Deployer` →
  * `okta-111111111111-team-dev-Deployer`. The name the original tool gave, so profiles keep their names.
  */
-export function profileName(roleArn: string, aliases: Record<string, string> = {}): string {
+export function profileName(roleArn: string, aliases: Record<string, string> = {}, prefix = PROFILE_PREFIX): string {
   const match = /^arn:[\w-]+:iam::(\d{12}):role\/(.+)$/.exec(roleArn);
   if (!match?.[1] || !match[2]) {
     throw new UserError(`"${roleArn}" is not an IAM role ARN`, { hint: 'Expected arn:aws:iam::<12-digit account>:role/<name>.', code: 'BAD_ROLE' });
   }
   const alias = aliases[match[1]]?.trim();
-  return `${PROFILE_PREFIX}${alias ? sanitize(alias) : match[1]}-${sanitize(match[2])}`;
+  return `${prefix}${alias ? sanitize(alias) : match[1]}-${sanitize(match[2])}`;
 }
 
 /** Roles whose plain names fold together, and the names they get instead. */
@@ -34,10 +34,14 @@ export interface NameCollision {
  * SHA-256>`: a suffix that depends on the ARN alone, so a role keeps its name from run to run and a
  * lookup by ARN can never land on another role's credentials.
  */
-export function profileNames(roleArns: readonly string[], aliases: Record<string, string> = {}): { names: Map<string, string>; collisions: NameCollision[] } {
+export function profileNames(
+  roleArns: readonly string[],
+  aliases: Record<string, string> = {},
+  prefix = PROFILE_PREFIX,
+): { names: Map<string, string>; collisions: NameCollision[] } {
   const byName = new Map<string, string[]>();
   for (const arn of new Set(roleArns)) {
-    const name = profileName(arn, aliases);
+    const name = profileName(arn, aliases, prefix);
     byName.set(name, [...(byName.get(name) ?? []), arn]);
   }
   const names = new Map<string, string>();
@@ -60,4 +64,20 @@ function arnSuffix(roleArn: string): string {
 
 export function isOwnedProfile(name: string): boolean {
   return name.startsWith(PROFILE_PREFIX);
+}
+
+/** The prefix of a configuration's profiles: `okta-` for the default one, `okta-<name>-` for a named one. */
+export function profilePrefix(config: string | undefined): string {
+  return config ? `${PROFILE_PREFIX}${config}-` : PROFILE_PREFIX;
+}
+
+/**
+ * Which `okta-` sections a configuration may remove as no longer granted: a named one only its own
+ * `okta-<name>-…`; the default one every `okta-…` (as the original tool did) except the named
+ * configurations' (`others`).
+ */
+export function ownsProfile(config: string | undefined, others: string[]): (name: string) => boolean {
+  if (config) return (name) => name.startsWith(profilePrefix(config));
+  const foreign = others.map(profilePrefix);
+  return (name) => isOwnedProfile(name) && !foreign.some((prefix) => name.startsWith(prefix));
 }

@@ -11,6 +11,8 @@ import { aPluginHung, usePlugins } from '../stores/plugins.js';
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
     debug: Flags.boolean({ description: 'Log what happens to stderr (secrets redacted); same as DEBUG=okta-aws.', helpGroup: 'GLOBAL' }),
+    // bin/run.js has already put it in OKTA_AWS_CONFIG for every module; declared here for help and checks.
+    config: Flags.string({ description: 'Use the named configuration (its own settings, secrets, caches and okta-<name>-… profiles).', env: 'OKTA_AWS_CONFIG', helpGroup: 'GLOBAL' }),
   };
 
   protected override async init(): Promise<void> {

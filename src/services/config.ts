@@ -1,5 +1,5 @@
 import { UserError } from '../lib/errors.js';
-import { settingsFile } from '../lib/paths.js';
+import { configName, settingsFile } from '../lib/paths.js';
 import { type CredentialMode, LOGIN_FLOWS, type LoginFlow, PROFILE_NAMINGS, type ProfileNaming, type Settings, type StoreName, readSettings } from '../lib/settings.js';
 import { validateDuration, validateRegion, validateSsoUrl } from '../lib/validate.js';
 import { storeNameFrom } from '../stores/index.js';
@@ -36,8 +36,9 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: { 
   const username = env.OKTA_AWS_USERNAME || settings?.user_name;
   if (!ssoUrl || !username) {
     const where = settings ? `${settingsFile(env)} has no ${!ssoUrl ? 'sso_url' : 'user_name'}` : `No settings at ${settingsFile(env)}`;
+    const config = configName(env);
     throw new UserError(where, {
-      hint: 'Run `okta-aws init`, or set OKTA_AWS_SSO_URL, OKTA_AWS_USERNAME, OKTA_AWS_PASSWORD and OKTA_AWS_TOTP_SECRET.',
+      hint: `Run \`okta-aws init${config ? ` --config ${config}` : ''}\`, or set OKTA_AWS_SSO_URL, OKTA_AWS_USERNAME, OKTA_AWS_PASSWORD and OKTA_AWS_TOTP_SECRET.`,
       code: 'NO_SETTINGS',
     });
   }

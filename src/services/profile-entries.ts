@@ -24,12 +24,15 @@ export function profileEntries(input: {
   credentials: ProfileCredentials[];
   region: string;
   entry: { node: string; script: string };
+  /** The named configuration the profiles belong to: their credential_process says so. */
+  config?: string;
 }): Record<string, Record<string, string>> {
   const entries: Record<string, Record<string, string>> = {};
   if (input.mode === 'process') {
+    const config = input.config ? ` --config ${input.config}` : '';
     for (const role of input.roles) {
       entries[role.profile] = {
-        credential_process: `${quote(input.entry.node)} ${quote(input.entry.script)} credential-process ${role.profile}`,
+        credential_process: `${quote(input.entry.node)} ${quote(input.entry.script)} credential-process ${role.profile}${config}`,
         region: regionFor(role.partition, input.region),
       };
     }

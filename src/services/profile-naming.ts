@@ -1,8 +1,8 @@
 import { cachedCredentials, readCache, writeCache } from '../aws/credential-cache.js';
 import { updateOwnedProfiles } from '../aws/credentials-file.js';
-import { profileNames } from '../aws/profile-name.js';
+import { profileNames, profilePrefix } from '../aws/profile-name.js';
 import type { GrantedRole, ProfileCredentials } from '../aws/types.js';
-import { credentialsFile } from '../lib/paths.js';
+import { configName, credentialsFile } from '../lib/paths.js';
 import type { CredentialMode, ProfileNaming } from '../lib/settings.js';
 import { profileEntries } from './profile-entries.js';
 
@@ -33,6 +33,7 @@ export async function renameProfiles(input: {
   const { names } = profileNames(
     cache.roles.map((role) => role.roleArn),
     aliases,
+    profilePrefix(configName(input.env)),
   );
   const roles = cache.roles.map((role) => ({ ...role, profile: names.get(role.roleArn)! }));
   const renamed = cache.roles.flatMap((role, i): [string, string][] => (role.profile === roles[i]!.profile ? [] : [[role.profile, roles[i]!.profile]]));
@@ -42,7 +43,7 @@ export async function renameProfiles(input: {
     return live ? [{ ...live, profile: roles[i]!.profile }] : [];
   });
   const oldNames = new Set(renamed.map(([from]) => from));
-  const entries = profileEntries({ mode: input.mode, roles, credentials, region: input.region, entry: input.entry });
+  const entries = profileEntries({ mode: input.mode, roles, credentials, region: input.region, entry: input.entry, config: configName(input.env) });
   // Only the renamed profiles' old sections go; anything else stale waits for a refresh to judge it.
   await updateOwnedProfiles(credentialsFile(input.env), entries, { removeStale: true, keep: (name) => !oldNames.has(name) });
   await writeCache({ identity: cache.identity, roles, credentials, ...(cache.sessionDuration === undefined ? {} : { sessionDuration: cache.sessionDuration }) }, input.env);

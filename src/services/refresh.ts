@@ -9,11 +9,12 @@ import { UserError } from '../lib/errors.js';
 import { identityKey } from '../lib/identity.js';
 import { withLock } from '../lib/lock.js';
 import { registerSecret } from '../lib/log.js';
-import { appHome, credentialsFile } from '../lib/paths.js';
+import { appHome, configName, credentialsFile } from '../lib/paths.js';
 import type { CredentialMode } from '../lib/settings.js';
 import { readState, updateState } from '../lib/state.js';
 import type { Config } from './config.js';
 import { type Reporter, quietReporter } from './reporter.js';
+import { profileScope } from './configs.js';
 import { profileEntries } from './profile-entries.js';
 import { signIn } from './sign-in.js';
 import type { DeviceLoginUi } from './device-sign-in.js';
@@ -119,8 +120,10 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
   const failedProfiles = new Set(outcomes.filter((o) => 'error' in o).map((o) => o.role.profile));
   const { removed } = await reporter.task(`Writing ${credentialsFile(env)}`, async () => {
     await writeCache({ identity: identityKey(config.ssoUrl, config.username), roles, credentials, ...(sessionDuration === undefined ? {} : { sessionDuration }) }, env);
-    const entries = profileEntries({ mode, roles, credentials, region: config.region, entry: options.entry });
-    return updateOwnedProfiles(credentialsFile(env), entries, { removeStale: true, keep: (name) => failedProfiles.has(name) });
+    const entries = profileEntries({ mode, roles, credentials, region: config.region, entry: options.entry, config: configName(env) });
+    // Another configuration's profiles are never this one's to remove.
+    const { owns } = await profileScope(env);
+    return updateOwnedProfiles(credentialsFile(env), entries, { removeStale: true, keep: (name) => failedProfiles.has(name) || !owns(name) });
   });
   if (removed.length > 0) reporter.note(`Removed profiles no longer granted: ${removed.join(', ')}`);
 

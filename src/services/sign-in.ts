@@ -1,8 +1,9 @@
 import { accountNamesFor } from '../aws/account-names.js';
-import { type NameCollision, profileNames } from '../aws/profile-name.js';
+import { type NameCollision, profileNames, profilePrefix } from '../aws/profile-name.js';
 import type { GrantedRole } from '../aws/types.js';
 import { UserError } from '../lib/errors.js';
 import { type HttpClient, createHttpClient } from '../lib/http.js';
+import { configName } from '../lib/paths.js';
 import { registerSecret } from '../lib/log.js';
 import { orgPipeline } from '../okta/organization.js';
 import { fetchSamlAssertion } from '../okta/sso.js';
@@ -53,6 +54,7 @@ export async function signIn(
   const { names, collisions } = profileNames(
     named.map((r) => r.roleArn),
     namingAliases(config.profileNames, config.aliases, named),
+    profilePrefix(configName(env)),
   );
   return {
     samlAssertion: samlResponse,

@@ -1,4 +1,6 @@
 import { UserError } from '../lib/errors.js';
+import { configName } from '../lib/paths.js';
+import { ConfigScopedStore } from './config-scoped.js';
 import { BUILTIN_STORES, type BuiltinStoreName, type Settings, type StoreName } from '../lib/settings.js';
 import { EnvStore } from './env-store.js';
 import { FileStore } from './file-store.js';
@@ -41,15 +43,21 @@ function isBuiltin(name: StoreName): name is BuiltinStoreName {
  * plugin's store is looked up on its first call, so a command that reads no secret loads no plugin.
  */
 export function openStore(name: StoreName, env: NodeJS.ProcessEnv = process.env): SecretStore {
-  if (!isBuiltin(name)) return new PluginStore(name, env);
+  if (!isBuiltin(name)) return forConfig(new PluginStore(name, env), env);
   switch (name) {
     case 'file':
       return new FileStore(env);
     case 'keyring':
-      return new KeyringStore(env);
+      return forConfig(new KeyringStore(env), env);
     case 'env':
       return new EnvStore(env);
   }
+}
+
+/** A store shared by every configuration (the keyring, a plugin's) keeps each named one's entries apart. */
+function forConfig(store: SecretStore, env: NodeJS.ProcessEnv): SecretStore {
+  const config = configName(env);
+  return config ? new ConfigScopedStore(store, config) : store;
 }
 
 /** Where the Okta session goes: the store itself, or a 0600 file when the store is read-only. */

@@ -226,11 +226,13 @@ describe('HTTP(S)_PROXY', () => {
     // retried (proxy-agent's ProxyAgent did that; src/lib/http.ts shares one agent per proxy now).
     expect(emu.sts.counters.ok.AssumeRoleWithSAML).toBe(3);
 
-    // Federation (console-url, node-fetch again).
+    // The sign-in page (account names, read by refresh) and federation (console-url), node-fetch again.
+    expect(emu.federation.counters.samlPage).toBe(1);
+    expect(proxy.count(emu.federation.url, 'forward')).toBe(1);
     const consoleUrl = await runCli(['console-url', 'okta-111111111111-Admin'], { env });
     expect(consoleUrl.code, consoleUrl.stderr).toBe(0);
     expect(emu.federation.counters.getSigninToken).toBe(1);
-    expect(proxy.count(emu.federation.url, 'forward')).toBe(1);
+    expect(proxy.count(emu.federation.url, 'forward')).toBe(2);
 
     expect(proxy.refused).toEqual([]);
   });
@@ -312,7 +314,9 @@ describe('HTTPS_PROXY with https:// endpoints (CONNECT tunnels)', () => {
     expect(consoleUrl.code, consoleUrl.stderr).toBe(0);
     expect(new URL(consoleUrl.stdout.trim()).origin).toBe(federation.url);
     expect(emu.federation.counters.getSigninToken).toBe(1);
-    expect(proxy.count(federationTarget, 'connect')).toBe(1);
+    // One tunnel for refresh's sign-in page (account names), one for console-url's federation call.
+    expect(emu.federation.counters.samlPage).toBe(1);
+    expect(proxy.count(federationTarget, 'connect')).toBe(2);
 
     // Okta stayed plain http:// here, so it went through the same proxy by absolute-form forwarding.
     expect(proxy.count(emu.okta.url, 'forward')).toBe(sum(emu.okta.counters.byPath));
