@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'plugins/*/dist/', 'node_modules/', 'coverage/', 'oclif.manifest.json'] },
+  { ignores: ['dist/', 'plugins/*/dist/', 'node_modules/', 'coverage/', 'oclif.manifest.json', 'reports/', '.stryker-tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: globals.node } },

@@ -1,0 +1,29 @@
+// Mutation testing of the unit-tested core (`npm run test:mutation`): Stryker plants small bugs in
+// these folders and the unit tests must fail for each. See README "Mutation testing".
+
+/**
+ * Mutants that cannot be told apart from the original by any test, because the program behaves the
+ * same: each names its file, the exact source text of the smallest node holding the mutants, and why.
+ * Stryker reports them as "Ignored" (scripts/stryker-equivalents.mjs applies this list).
+ */
+export const EQUIVALENT = [];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts' },
+  plugins: ['@stryker-mutator/vitest-runner', './scripts/stryker-equivalents.mjs'],
+  ignorers: ['equivalent'],
+  mutate: ['src/{aws,saml,lib,okta,shell,console,stores}/**/*.ts', '!src/**/*.d.ts'],
+  // The vitest runner always measures coverage per test: a mutant runs only the tests that reach it.
+  coverageAnalysis: 'perTest',
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  // Scores per folder and the survivors are printed by scripts/mutation-summary.ts from the JSON report.
+  reporters: ['progress-append-only', 'json', 'html'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  concurrency: 2,
+  // The goal (85%) is checked by scripts/mutation-summary.ts, on the score that counts uncovered mutants.
+  thresholds: { high: 90, low: 85, break: null },
+};
