@@ -114,7 +114,7 @@ function stsError(error: unknown, role: GrantedRole, duration: number): UserErro
       return new UserError(what, { hint: "Ask your AWS admin to let the role's trust policy allow sts:AssumeRoleWithSAML from the Okta provider.", code });
     case 'ExpiredTokenException':
       return new UserError(what, { hint: "The SAML assertion expired before STS saw it: check this machine's clock, then run `okta-aws refresh`.", code });
-    case 'InvalidIdentityToken':
+    case 'InvalidIdentityTokenException': // the SDK's name for STS's InvalidIdentityToken
       return new UserError(what, { hint: "Ask your AWS admin to check the IAM SAML provider's metadata against Okta's.", code });
     case 'ValidationError':
       // Past the end of the ladder the role's MaxSessionDuration is below what we asked: saying
