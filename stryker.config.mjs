@@ -24,6 +24,9 @@ export default {
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   concurrency: 2,
+  // A mutant in a module-level constant (a static mutant) can only be tested by rerunning every unit
+  // test with fresh modules; the ~130 of them would double the run. Stryker reports them as ignored.
+  ignoreStatic: true,
   // The goal (85%) is checked by scripts/mutation-summary.ts, on the score that counts uncovered mutants.
   thresholds: { high: 90, low: 85, break: null },
 };
