@@ -39,7 +39,7 @@ for (const [file, { mutants }] of Object.entries(report.files)) {
 }
 const score = (t: { detected: number; valid: number }) => (t.valid === 0 ? 100 : (100 * t.detected) / t.valid);
 const row = (name: string, t: NonNullable<ReturnType<typeof tally.get>>) =>
-  `${name.padEnd(14)} ${score(t).toFixed(1).padStart(6)}%  ${String(t.detected).padStart(5)} / ${String(t.valid).padEnd(5)}  survived ${t.survived}, no coverage ${t.noCoverage}, equivalent ${t.ignored}`;
+  `${name.padEnd(14)} ${score(t).toFixed(1).padStart(6)}%  ${String(t.detected).padStart(5)} / ${String(t.valid).padEnd(5)}  survived ${t.survived}, no coverage ${t.noCoverage}, ignored ${t.ignored}`;
 console.log('Mutation score (killed + timeout over valid mutants; no coverage counts as survived)');
 for (const folder of [...tally.keys()].filter((k) => k !== 'total').sort()) console.log(row(folder, tally.get(folder)!));
 const total = count('total');
