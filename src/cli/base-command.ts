@@ -1,6 +1,7 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { join } from 'node:path';
 import { oneLine } from '../lib/errors.js';
+import { closest } from '../lib/suggest.js';
 import { enableDebug, redact } from '../lib/log.js';
 import { aPluginHung, usePlugins } from '../stores/plugins.js';
 
@@ -37,6 +38,15 @@ export abstract class BaseCommand extends Command {
     process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : text());
   }
 
+  /** For an unknown flag, the closest one this command has: " Did you mean `--json`?". */
+  private flagSuggestion(error: Interfaces.CommandError): string {
+    const unknown = (error as { flags?: unknown }).flags;
+    if (!Array.isArray(unknown) || typeof unknown[0] !== 'string') return '';
+    const known = Object.entries(this.ctor.flags ?? {}).flatMap(([name, flag]) => [`--${name}`, ...('allowNo' in flag && flag.allowNo ? [`--no-${name}`] : [])]);
+    const guess = closest(unknown[0].split('=')[0]!, known);
+    return guess ? ` Did you mean \`${guess}\`?` : '';
+  }
+
   protected override async catch(error: Interfaces.CommandError): Promise<void> {
     if (error.name === 'ExitPromptError') {
       process.stderr.write('okta-aws: cancelled; nothing was changed.\n');
@@ -58,7 +68,7 @@ export abstract class BaseCommand extends Command {
         .join(': ')
         .replace(/\s*:\s*:/g, ':')
         .replace(/[.\s]+$/, '');
-      line = `${reason}. See \`okta-aws ${this.id ?? ''} --help\`.`;
+      line = `${reason}.${this.flagSuggestion(error)} See \`okta-aws ${this.id ?? ''} --help\`.`;
     } else {
       line = oneLine(error);
       if (process.env.OKTA_AWS_STACK === '1' && !(error as { hint?: unknown }).hint) line += `\n${error.stack ?? ''}`;

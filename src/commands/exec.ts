@@ -22,6 +22,7 @@ export default class Exec extends BaseCommand {
     '<%= config.bin %> exec --server Admin -- terraform apply',
   ];
 
+  static override usage = '<%= command.id %> TARGET [--role-arn ARN …] -- COMMAND [ARGS…]';
   static override strict = false;
   static override args = {
     target: Args.string({ description: 'Profile name, role name or role ARN.', required: true }),
@@ -35,6 +36,16 @@ export default class Exec extends BaseCommand {
 
   async run(): Promise<void> {
     const { args, flags, argv } = await this.parse(Exec);
+    // `exec -- aws sts …` makes "aws" the target; say what is missing instead of "no role matches aws".
+    const dash = this.argv.indexOf('--');
+    const at = this.argv.indexOf(args.target);
+    if (dash !== -1 && (at === -1 || at > dash)) {
+      throw new UserError('Missing the role before `--`', {
+        hint: 'Name it first: `okta-aws exec okta-111111111111-Admin -- aws sts get-caller-identity` (`okta-aws roles` lists them).',
+        code: 'NO_TARGET',
+        exitCode: 2,
+      });
+    }
     const [command, ...rest] = (argv as string[]).slice(1);
     if (!command) {
       throw new UserError('No command to run', { hint: 'Put it after --, e.g. `okta-aws exec okta-111111111111-Admin -- aws sts get-caller-identity`.', code: 'NO_COMMAND' });

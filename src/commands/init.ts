@@ -5,6 +5,8 @@ import { runInit } from '../services/init.js';
 import { defaultPrompter } from '../ui/prompter.js';
 import { listrReporter } from '../ui/listr-reporter.js';
 import { deviceUi } from '../ui/device-ui.js';
+import { profileListing } from '../lib/table.js';
+import { stdoutColumns } from '../ui/terminal.js';
 
 export default class Init extends BaseCommand {
   static override summary = 'Store your Okta SSO URL, username, password and TOTP secret, then check that they work.';
@@ -62,7 +64,7 @@ export default class Init extends BaseCommand {
     if (result.renamed.length > 0) this.logToStderr(`Renamed ${result.renamed.length} profile${result.renamed.length === 1 ? '' : 's'}: ${result.renamed.map(([from, to]) => `${from} → ${to}`).join(', ')}`);
     if (result.roles) {
       this.logToStderr(`Okta grants you ${result.roles.length} role${result.roles.length === 1 ? '' : 's'}; \`okta-aws refresh\` writes these profiles:`);
-      process.stdout.write(result.roles.map((r) => `${r.profile}\t${r.roleArn}\n`).join(''));
+      process.stdout.write(profileListing(result.roles, { columns: stdoutColumns(), expiry: false }));
     }
   }
 }

@@ -7,6 +7,8 @@ import { quietReporter } from '../services/reporter.js';
 import { rememberMode } from '../services/init.js';
 import { listrReporter } from '../ui/listr-reporter.js';
 import { deviceUi } from '../ui/device-ui.js';
+import { profileListing } from '../lib/table.js';
+import { stdoutColumns } from '../ui/terminal.js';
 
 export default class Refresh extends BaseCommand {
   static override summary = 'Log in to Okta and write a fresh profile for every AWS role you are granted.';
@@ -45,7 +47,7 @@ export default class Refresh extends BaseCommand {
     if (mode && mode !== config.mode) await rememberMode(mode);
     for (const warning of result.warnings) this.logToStderr(`okta-aws: ${warning}`);
     this.emit(flags.json, { profiles: result.profiles, removed: result.removed, failed: result.failed }, () =>
-      result.profiles.map((p) => `${p.profile}\t${p.roleArn}\texpires ${p.expiration}\n`).join(''),
+      profileListing(result.profiles, { columns: stdoutColumns(), expiry: true }),
     );
     const failure = partialFailure(result);
     if (failure) throw failure;

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { listRoles, rolesOutput } from '../services/roles.js';
+import { stdoutColumns } from '../ui/terminal.js';
 
 export default class Roles extends BaseCommand {
   static override summary = 'List the AWS roles Okta grants you, with their profile names and expiry.';
@@ -12,6 +13,6 @@ export default class Roles extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Roles);
-    process.stdout.write(rolesOutput(await listRoles(), flags.json));
+    process.stdout.write(rolesOutput(await listRoles(), flags.json, stdoutColumns()));
   }
 }

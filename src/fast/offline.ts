@@ -15,6 +15,7 @@ import { freshness } from '../services/fresh-credentials.js';
 import { roleCredentials } from '../services/role-credentials.js';
 import { listRoles, rolesOutput } from '../services/roles.js';
 import { type Shell, isShell } from '../shell/exports.js';
+import { stdoutColumns } from '../ui/terminal.js';
 
 export interface Entry {
   node: string;
@@ -38,7 +39,7 @@ async function roles(args: string[]): Promise<boolean> {
   if (args.length > 1 || (args.length === 1 && args[0] !== '--json')) return false;
   const { cache, stale } = await freshness('all');
   if (!cache || stale.length > 0) return false;
-  process.stdout.write(rolesOutput(await listRoles(), args.length === 1));
+  process.stdout.write(rolesOutput(await listRoles(), args.length === 1, stdoutColumns()));
   return true;
 }
 
@@ -53,7 +54,9 @@ async function assume(args: string[], entry: Entry): Promise<boolean> {
     shell = value;
   }
   if (!(await freshProfile(target))) return false;
-  process.stdout.write(await exportScript({ target, ...(shell ? { shell } : {}) }, { entry }));
+  const result = await exportScript({ target, ...(shell ? { shell } : {}) }, { entry });
+  if (!('script' in result)) return false;
+  process.stdout.write(result.script);
   return true;
 }
 

@@ -27,10 +27,11 @@ export async function ensureFresh(profiles: string[] | 'all', options: FreshOpti
   // Loaded only now: a fresh cache (the common case, and bin/run.js's offline answers) needs none of the sign-in code.
   const [{ loadConfig }, { partialFailure, refresh }, { quietReporter }] = await Promise.all([import('./config.js'), import('./refresh.js'), import('./reporter.js')]);
 
+  // Settings first: before any `init` the one line says so, not "refreshing" and then a failure.
+  const config = await loadConfig(env);
   options.onRefresh?.(
     !cache ? 'no cached credentials yet; refreshing' : `credentials for ${stale.length === 1 ? stale[0] : `${stale.length} profiles`} expire within 5 minutes; refreshing`,
   );
-  const config = await loadConfig(env);
   const result: RefreshResult | undefined = await refresh({ config, env, entry: options.entry, reporter: quietReporter, device: options.device, onlyIfStale: profiles === 'all' && !cache ? undefined : wanted });
   const after = await readCache(env);
   if (!after) throw new UserError('The refresh wrote no credential cache', { hint: 'Run `okta-aws refresh --debug` to see what happened.' });

@@ -1,5 +1,6 @@
 import { cachedCredentials, readCache } from '../aws/credential-cache.js';
 import { UserError } from '../lib/errors.js';
+import { profileListing } from '../lib/table.js';
 import { rfc3339 } from '../lib/time.js';
 
 export interface RoleRow {
@@ -33,9 +34,8 @@ export async function listRoles(env: NodeJS.ProcessEnv = process.env, now = Date
   });
 }
 
-/** What `roles` prints: the rows as JSON, or one aligned line per role. */
-export function rolesOutput(rows: RoleRow[], json: boolean): string {
+/** What `roles` prints: the rows as JSON, a table fitted to `columns` (a terminal), or tab-separated rows. */
+export function rolesOutput(rows: RoleRow[], json: boolean, columns: number | undefined): string {
   if (json) return `${JSON.stringify(rows, null, 2)}\n`;
-  const width = Math.max(...rows.map((r) => r.profile.length), 7);
-  return rows.map((r) => `${r.profile.padEnd(width)}  ${r.roleArn}  ${r.expiration ? `expires ${r.expiration}` : 'no live credentials'}\n`).join('');
+  return profileListing(rows, { columns, expiry: true });
 }
