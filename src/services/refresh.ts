@@ -118,12 +118,14 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
   }
 
   const failedProfiles = new Set(outcomes.filter((o) => 'error' in o).map((o) => o.role.profile));
-  const { removed } = await reporter.task(`Writing ${credentialsFile(env)}`, async () => {
+  const { removed } = await reporter.task(`Writing ${credentialsFile(env)}`, async (retitle) => {
     await writeCache({ identity: identityKey(config.ssoUrl, config.username), roles, credentials, ...(sessionDuration === undefined ? {} : { sessionDuration }) }, env);
     const entries = profileEntries({ mode, roles, credentials, region: config.region, entry: options.entry, config: configName(env) });
     // Another configuration's profiles are never this one's to remove.
     const { owns } = await profileScope(env);
-    return updateOwnedProfiles(credentialsFile(env), entries, { removeStale: true, keep: (name) => failedProfiles.has(name) || !owns(name) });
+    const written = await updateOwnedProfiles(credentialsFile(env), entries, { removeStale: true, keep: (name) => failedProfiles.has(name) || !owns(name) });
+    retitle(`Wrote ${credentialsFile(env)}`); // a finished step reads as done
+    return written;
   });
   if (removed.length > 0) reporter.note(`Removed profiles no longer granted: ${removed.join(', ')}`);
 

@@ -39,3 +39,9 @@ export function rolesOutput(rows: RoleRow[], json: boolean, columns: number | un
   if (json) return `${JSON.stringify(rows, null, 2)}\n`;
   return profileListing(rows, { columns, expiry: true });
 }
+
+/** The profile names of the last refresh, for shell completion: the cache only, never the network. */
+export async function cachedProfileNames(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  const cache = await readCache(env).catch(() => undefined);
+  return cache ? cache.roles.map((r) => r.profile) : [];
+}

@@ -58,7 +58,7 @@ describe('without a terminal, a failure reads as one line', () => {
     failureLine(run);
     expect(lines(run)).toEqual([
       `✔ Signed in to Okta as ${FIXTURE_USERS.alice} (password + TOTP)`,
-      `✔ Writing ${box.credentials}`,
+      `✔ Wrote ${box.credentials}`,
       'Removed profiles no longer granted: okta-111111111111-Old',
       expect.stringMatching(/^okta-aws: 1 of 3 roles failed; first: STS refused arn:aws:iam::111111111111:role\/Admin: AccessDenied/),
     ]);
@@ -79,7 +79,7 @@ describe('without a terminal, a failure reads as one line', () => {
     expect(lines(run)).toEqual([
       `✔ Signed in to Okta as ${FIXTURE_USERS.alice} (password + TOTP)`,
       '✔ Assuming 3 roles through STS',
-      `✔ Writing ${box.credentials}`,
+      `✔ Wrote ${box.credentials}`,
       'Removed profiles no longer granted: okta-111111111111-Old',
     ]);
   });

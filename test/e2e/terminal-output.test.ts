@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -48,6 +49,19 @@ describe('profile tables', () => {
     expect(roles.code).toBe(0);
     expect(roles.stdout.split('\n').filter(Boolean).map((l) => l.split('\t').length)).toEqual([3, 3, 3]);
     expect(roles.stdout).not.toContain('PROFILE');
+  });
+});
+
+describe('completion', () => {
+  it('lists profile names from the cache for the target argument, with no Okta call', async () => {
+    expect((await runCli(['refresh'], { env: box.env })).code).toBe(0);
+    const pages = emu.okta.counters.ssoPages;
+    const run = await runCli(['autocomplete', '--profiles'], { env: box.env });
+    expect(run.stdout).toBe('okta-111111111111-Admin\nokta-111111111111-team-dev-Deployer\nokta-222222222222-Auditor\n');
+    expect(emu.okta.counters.ssoPages).toBe(pages);
+    const script = (await runCli(['autocomplete', 'bash', '--script'], { env: box.env })).stdout;
+    const line = `${script}\nCOMP_WORDS=(okta-aws exec okta-2); COMP_CWORD=2; _okta_aws_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    expect(execFileSync('bash', ['--norc', '-c', line], { env: box.env, encoding: 'utf8' })).toBe('okta-222222222222-Auditor\n');
   });
 });
 
