@@ -6,7 +6,8 @@ const hook: Hook<'command_not_found'> = async function ({ id, config }) {
   const word = id.split(':').join(' ');
   const commands = config.commands.filter((c) => !c.hidden).map((c) => c.id.split(':').join(' '));
   const guess = closest(word, commands);
-  const next = guess ? `Did you mean \`${config.bin} ${guess}\`?` : `Commands: ${commands.sort().join(', ')}.`;
+  const topLevel = commands.filter((c) => !c.includes(' ')).sort();
+  const next = guess ? `Did you mean \`${config.bin} ${guess}\`?` : `Commands: ${topLevel.join(', ')}.`;
   process.stderr.write(`${config.bin}: no command "${word}". ${next} See \`${config.bin} --help\`.\n`);
   process.exitCode = 2;
 };

@@ -73,7 +73,7 @@ describe('typos', () => {
     expect(run.stderr).toBe('okta-aws: no command "refesh". Did you mean `okta-aws refresh`? See `okta-aws --help`.\n');
     const far = await runCli(['xyzzy'], { env: box.env });
     expect(far.code).toBe(2);
-    expect(far.stderr).toMatch(/^okta-aws: no command "xyzzy"\. Commands: assume, console-url, [a-z, -]*\brefresh, [a-z, -]*\broles\b[a-z, -]*\. See `okta-aws --help`\.\n$/);
+    expect(far.stderr).toMatch(/^okta-aws: no command "xyzzy"\. Commands: assume, [a-z, -]*\bconsole-url, [a-z, -]*\brefresh, roles\b[a-z, -]*\. See `okta-aws --help`\.\n$/);
   });
 
   it('suggests the closest flag, before any refresh', async () => {
