@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isCode, resolveLinkTarget, writeFileAtomic } from '../lib/atomic-file.js';
 import { UserError } from '../lib/errors.js';
@@ -36,7 +36,7 @@ export async function readProfiles(path: string): Promise<Profiles> {
  * {@link spliceProfiles}. The read-modify-write holds a lock next to the real file (symlinks
  * followed), and the file is replaced atomically, or not at all when nothing changed.
  */
-export async function updateOwnedProfiles(path: string, profiles: Profiles, options: UpdateOptions): Promise<{ written: string[]; removed: string[] }> {
+export async function updateOwnedProfiles(path: string, profiles: Profiles, options: UpdateOptions): Promise<{ written: string[]; removed: string[]; warning?: string }> {
   checkProfiles(profiles);
   try {
     const target = await resolveLinkTarget(path);
@@ -44,12 +44,64 @@ export async function updateOwnedProfiles(path: string, profiles: Profiles, opti
     return await withLock(`${target}.lock`, async () => {
       const before = await readBytes(target);
       const { bytes, removed } = spliceProfiles(before ?? Buffer.alloc(0), profiles, options, path);
-      if (!before || !bytes.equals(before)) await writeFileAtomic(target, bytes);
-      return { written: Object.keys(profiles), removed };
+      // Before any key lands in it: a read-only file is refused, one readable by others tightened
+      // (the new file is created 0600, so no key is ever readable by others).
+      const loose = before ? await looseMode(target, path) : undefined;
+      if (!before || !bytes.equals(before)) await writeFileAtomic(target, bytes, loose === undefined ? {} : { mode: 0o600, replaceMode: true });
+      else if (loose !== undefined) await chmod(target, 0o600);
+      const warning = loose === undefined ? undefined : `${path} was readable by others (mode ${loose.toString(8)}) and holds AWS keys; tightened it to 600.`;
+      return { written: Object.keys(profiles), removed, ...(warning ? { warning } : {}) };
     });
   } catch (error) {
     throw writeError(error, path);
   }
+}
+
+/**
+ * Checks, writing nothing, what updateOwnedProfiles needs, so a refresh fails before it logs in:
+ * the file parses, it is not read-only, and its folder (or the nearest one that exists) takes new
+ * files. (A file made immutable is found only by the write itself, which leaves it as it was.)
+ */
+export async function checkCredentialsFile(path: string): Promise<void> {
+  try {
+    const target = await resolveLinkTarget(path);
+    const bytes = await readBytes(target);
+    if (bytes) {
+      parseIniSections(bytes.toString('latin1'), path);
+      refuseReadOnly((await stat(target)).mode, path);
+    }
+    await checkFolderWritable(dirname(target));
+  } catch (error) {
+    throw writeError(error, path);
+  }
+}
+
+async function checkFolderWritable(dir: string): Promise<void> {
+  for (let current = dir; ; current = dirname(current)) {
+    try {
+      if (!(await stat(current)).isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, ${current}`), { code: 'ENOTDIR' });
+      await access(current, constants.W_OK);
+      return;
+    } catch (error) {
+      if (!isCode(error, 'ENOENT') || dirname(current) === current) throw error;
+    }
+  }
+}
+
+/** A file the user made read-only stays theirs: root could rename over it, but must not. */
+function refuseReadOnly(mode: number, path: string): void {
+  if (process.platform === 'win32' || (mode & 0o200) !== 0) return;
+  throw new UserError(`The AWS credentials file ${path} is read-only (mode ${(mode & 0o777).toString(8)})`, {
+    hint: `okta-aws does not replace a file you made read-only: make it writable (chmod 600 ${path}) or point AWS_SHARED_CREDENTIALS_FILE elsewhere; the file was left as it was.`,
+    code: 'READ_ONLY_CREDENTIALS_FILE',
+  });
+}
+
+/** Refuses a read-only file; returns the mode of one that others can read (to be tightened). */
+async function looseMode(target: string, path: string): Promise<number | undefined> {
+  const mode = (await stat(target)).mode & 0o777;
+  refuseReadOnly(mode, path);
+  return process.platform === 'win32' || (mode & 0o077) === 0 ? undefined : mode;
 }
 
 /** errno codes that mean "this place cannot be written", whoever we are (root included). */
@@ -109,7 +161,7 @@ export function spliceProfiles(original: Buffer, profiles: Profiles, options: Up
     if (entries) {
       const text = render(section.name, entries, eol);
       // The last line had no line ending: keep it that way, so an unchanged profile is an unchanged file.
-      const unterminated = section.end === original.length && original.at(-1) !== 0x0a;
+      const unterminated = section.end === original.length && original.at(-1) !== 0x0a && original.at(-1) !== 0x0d;
       pieces.push(unterminated ? text.subarray(0, text.length - eol.length) : text);
       pending.delete(section.name);
     } else {
@@ -134,8 +186,8 @@ function render(name: string, entries: Record<string, string>, eol: string): Buf
 function separator(body: Buffer, eol: string): string {
   if (body.length === 0) return '';
   const text = body.toString('latin1');
-  if (!text.endsWith('\n')) return eol + eol;
-  const lastLine = text.slice(0, -1).split('\n').pop() ?? '';
+  if (!/[\r\n]$/.test(text)) return eol + eol;
+  const lastLine = text.split(/\r\n|\r|\n/).at(-2) ?? '';
   return lastLine.trim() === '' ? '' : eol;
 }
 

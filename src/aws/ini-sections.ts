@@ -27,10 +27,26 @@ export interface IniSection {
   entries: Map<string, string>;
 }
 
+export type LineEnding = '\n' | '\r\n' | '\r';
+
+/**
+ * Line ends as Python reads a text file (universal newlines): LF, CRLF and a lone CR. A file saved
+ * with CR-only endings is many lines to botocore; read as one, its okta- sections went unseen and
+ * were appended again, which made a duplicate section configparser refuses.
+ */
+const LINE_END = /\r\n|\r|\n/g;
+
+/** Where the line starting at `offset` ends (its content) and where the next one starts. */
+function lineAt(text: string, offset: number): { contentEnd: number; next: number; ending: string } {
+  LINE_END.lastIndex = offset;
+  const found = LINE_END.exec(text);
+  return found ? { contentEnd: found.index, next: found.index + found[0].length, ending: found[0] } : { contentEnd: text.length, next: text.length, ending: '' };
+}
+
 export interface IniDocument {
   sections: IniSection[];
   /** The file's own line ending, so new text matches it. */
-  eol: '\n' | '\r\n';
+  eol: LineEnding;
 }
 
 const BOM = '\xef\xbb\xbf'; // UTF-8 BOM seen through latin1
@@ -63,10 +79,11 @@ export function parseIniSections(text: string, path: string): IniDocument {
     });
 
   let offset = text.startsWith(BOM) ? BOM.length : 0;
+  let eol: LineEnding | undefined;
   for (let line = 1; offset < text.length; line += 1) {
-    const newline = text.indexOf('\n', offset);
-    const next = newline < 0 ? text.length : newline + 1;
-    const content = text.slice(offset, newline < 0 ? text.length : newline);
+    const { contentEnd, next, ending } = lineAt(text, offset);
+    eol ??= ending === '' ? undefined : (ending as LineEnding);
+    const content = text.slice(offset, contentEnd);
     const start = offset;
     offset = next;
 
@@ -110,7 +127,5 @@ export function parseIniSections(text: string, path: string): IniDocument {
     section.end = next;
   }
   finishValue();
-
-  const firstNewline = text.indexOf('\n');
-  return { sections, eol: firstNewline > 0 && text[firstNewline - 1] === '\r' ? '\r\n' : '\n' };
+  return { sections, eol: eol ?? '\n' };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { oneLine } from '../lib/errors.js';
 import { closest } from '../lib/suggest.js';
 import { enableDebug, redact } from '../lib/log.js';
+import { printable } from '../lib/printable.js';
 import { aPluginHung, usePlugins } from '../stores/plugins.js';
 
 /**
@@ -70,7 +71,8 @@ export abstract class BaseCommand extends Command {
         .replace(/[.\s]+$/, '');
       line = `${reason}.${this.flagSuggestion(error)} See \`okta-aws ${this.id ?? ''} --help\`.`;
     } else {
-      line = oneLine(error);
+      // Whatever remote text the message quotes cannot drive the terminal.
+      line = printable(oneLine(error));
       if (process.env.OKTA_AWS_STACK === '1' && !(error as { hint?: unknown }).hint) line += `\n${error.stack ?? ''}`;
     }
     process.stderr.write(`okta-aws: ${redact(line)}\n`);

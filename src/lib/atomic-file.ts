@@ -37,12 +37,13 @@ process.on('exit', () => {
  * the same folder, fsync, rename, fsync of the folder. An existing file keeps its mode; a new one
  * gets `mode` (0600 by default). On any failure the old file is untouched and the temp file removed.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number; replaceMode?: boolean } = {}): Promise<void> {
   const target = await resolveLinkTarget(path);
   const dir = dirname(target);
   let mode = options.mode ?? 0o600;
   try {
-    mode = (await stat(target)).mode & 0o777;
+    // `replaceMode`: the new file gets `mode` even where an old one had another (tightening).
+    if (!options.replaceMode) mode = (await stat(target)).mode & 0o777;
   } catch (error) {
     if (!isCode(error, 'ENOENT')) throw error;
   }

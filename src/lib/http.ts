@@ -1,5 +1,6 @@
 import type { Agent } from 'node:http';
 import { UserError } from './errors.js';
+import { printable } from './printable.js';
 import { debug } from './log.js';
 
 export interface HttpResponse {
@@ -27,10 +28,24 @@ export interface HttpClient {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** `OKTA_AWS_HTTP_TIMEOUT` (seconds) bounds every request, so a silent server never hangs the CLI. */
+const MIN_TIMEOUT_S = 1;
+const MAX_TIMEOUT_S = 300;
+
+/**
+ * `OKTA_AWS_HTTP_TIMEOUT` (seconds) bounds every request, so a silent server never hangs the CLI.
+ * A value outside 1–300 s is an error: 0.001 would fail every call, 1e9 would hang.
+ */
 export function timeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const seconds = Number(env.OKTA_AWS_HTTP_TIMEOUT);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_TIMEOUT_MS;
+  const raw = env.OKTA_AWS_HTTP_TIMEOUT;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_TIMEOUT_MS;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < MIN_TIMEOUT_S || seconds > MAX_TIMEOUT_S) {
+    throw new UserError(`OKTA_AWS_HTTP_TIMEOUT="${printable(raw)}" is not a number of seconds from ${MIN_TIMEOUT_S} to ${MAX_TIMEOUT_S}`, {
+      hint: `Set it to how long to wait for an answer (default ${DEFAULT_TIMEOUT_MS / 1000}), or unset it.`,
+      code: 'BAD_TIMEOUT',
+    });
+  }
+  return seconds * 1000;
 }
 
 function proxyConfigured(env: NodeJS.ProcessEnv): boolean {

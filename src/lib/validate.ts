@@ -8,6 +8,9 @@ export function isLoopbackHost(hostname: string): boolean {
   return isIP(host) === 4 && host.startsWith('127.');
 }
 
+/** The two links Okta gives for the AWS app: the dashboard tile's and the embed link. */
+const AWS_APP_PATH = /^\/(?:app\/amazon_aws\/[^/]+\/sso\/saml|home\/amazon_aws\/[^/]+(?:\/[^/]*)?)\/?$/;
+
 /** An SSO URL must be https (http only on loopback): the password travels to its origin. */
 export function validateSsoUrl(input: string): string {
   const text = input.trim();
@@ -28,6 +31,13 @@ export function validateSsoUrl(input: string): string {
   }
   if (url.username || url.password) {
     throw new UserError('The SSO URL must not contain a user name or password', { hint: 'Remove the user:password@ part.', code: 'BAD_SSO_URL' });
+  }
+  // The bare org URL (or any other page) would get the password and a TOTP code, then a 404.
+  if (!AWS_APP_PATH.test(url.pathname)) {
+    throw new UserError(`The SSO URL ${url.origin}${url.pathname} is not an AWS app link`, {
+      hint: "Use the AWS app's link from Okta: https://<org>.okta.com/home/amazon_aws/0oa…/272 (right-click the AWS tile) or …/app/amazon_aws/exk…/sso/saml (the app's embed link).",
+      code: 'NOT_AWS_APP_URL',
+    });
   }
   return url.toString();
 }

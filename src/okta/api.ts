@@ -1,4 +1,5 @@
 import { UserError } from '../lib/errors.js';
+import { printable } from '../lib/printable.js';
 import type { HttpClient, HttpResponse } from '../lib/http.js';
 import { type Wait, quietWait } from '../lib/wait.js';
 
@@ -114,7 +115,7 @@ export function commonOktaError(error: unknown, origin: string): unknown {
   if (code === 'E0000011') {
     return new UserError(`The Okta login transaction expired (${code})`, { hint: 'Run the command again.', code });
   }
-  return new UserError(`Okta refused the request: ${error.body.errorSummary ?? `HTTP ${error.status}`}${code ? ` (${code})` : ''}`, {
+  return new UserError(`Okta refused the request: ${printable(error.body.errorSummary ?? `HTTP ${error.status}`)}${code ? ` (${printable(code)})` : ''}`, {
     hint: `Check your settings with \`okta-aws init\`, or sign in at ${origin} in a browser to see what Okta expects.`,
     code,
   });

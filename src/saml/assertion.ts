@@ -1,5 +1,6 @@
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import type { Partition } from '../aws/types.js';
+import { printable } from '../lib/printable.js';
 import { UserError } from '../lib/errors.js';
 
 // sign-in.ts takes both steps from here.
@@ -175,7 +176,7 @@ function parseRoles(values: string[]): SamlRole[] {
 
 function parseRolePair(value: string): SamlRole {
   const invalid = (why: string) =>
-    new UserError(`The SAML Role attribute value "${value}" is malformed: ${why}`, {
+    new UserError(`The SAML Role attribute value "${printable(value)}" is malformed: ${printable(why)}`, {
       hint: 'Ask your Okta admin to fix the role mapping of the AWS app: each value must be "arn:aws:iam::<account>:saml-provider/<name>,arn:aws:iam::<account>:role/<name>".',
       code: 'BAD_ROLE',
     });

@@ -1,7 +1,9 @@
+import { checkCredentialsFile } from '../aws/credentials-file.js';
 import { UserError } from '../lib/errors.js';
+import { timeoutFromEnv } from '../lib/http.js';
 import { sessionOwner } from '../lib/identity.js';
 import { registerSecret } from '../lib/log.js';
-import { settingsFile } from '../lib/paths.js';
+import { credentialsFile, settingsFile } from '../lib/paths.js';
 import { type CredentialMode, type LoginFlow, type ProfileNaming, type Settings, type StoreName, readSettings, writeSettings } from '../lib/settings.js';
 import { normalizeTotpSecret } from '../lib/totp.js';
 import { validateRegion, validateSsoUrl } from '../lib/validate.js';
@@ -84,6 +86,9 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   // The device flow reads no login secret, so the env store has nothing to check then.
   const target = openStore(store, env);
   if (loginFlow === 'authn' || store !== 'env') await target.check();
+  // What would fail after the verifying login fails before a secret is asked for, let alone sent.
+  timeoutFromEnv(env);
+  if (options.verify) await checkCredentialsFile(credentialsFile(env));
   const oldSecrets = openStore(oldStore, env);
   const sessionStore = oldStore !== store && previous?.user_name === username ? oldStore : store;
   const config: Config = {

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { type RoleOutcome, assumeAllRoles } from '../aws/sts.js';
 import { cachedCredentials, isFresh, readCache, writeCache } from '../aws/credential-cache.js';
-import { updateOwnedProfiles } from '../aws/credentials-file.js';
+import { checkCredentialsFile, updateOwnedProfiles } from '../aws/credentials-file.js';
+import { timeoutFromEnv } from '../lib/http.js';
 import { regionFor } from '../aws/partitions.js';
 import type { ProfileCredentials } from '../aws/types.js';
 import { ensurePrivateDir } from '../lib/atomic-file.js';
@@ -15,7 +16,7 @@ import { readState, updateState } from '../lib/state.js';
 import type { Config } from './config.js';
 import { type Reporter, quietReporter } from './reporter.js';
 import { profileScope } from './configs.js';
-import { profileEntries } from './profile-entries.js';
+import { checkProcessEntry, profileEntries } from './profile-entries.js';
 import { signIn } from './sign-in.js';
 import type { DeviceLoginUi } from './device-sign-in.js';
 import { rfc3339 } from '../lib/time.js';
@@ -74,6 +75,11 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
   const { config } = options;
   const reporter = options.reporter ?? quietReporter;
   const mode = options.mode ?? config.mode;
+  // What would fail after the login fails before it: before the password leaves, before a TOTP
+  // step is spent, before any STS call.
+  timeoutFromEnv(env);
+  if (mode === 'process') checkProcessEntry(options.entry);
+  await checkCredentialsFile(credentialsFile(env));
   const { samlAssertion, roles, sessionDuration, collisions, warnings } = await signIn(config, env, reporter, undefined, options.device);
 
   const requested = options.duration ?? config.duration ?? DEFAULT_DURATION;
@@ -118,7 +124,7 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
   }
 
   const failedProfiles = new Set(outcomes.filter((o) => 'error' in o).map((o) => o.role.profile));
-  const { removed } = await reporter.task(`Writing ${credentialsFile(env)}`, async (retitle) => {
+  const { removed, warning } = await reporter.task(`Writing ${credentialsFile(env)}`, async (retitle) => {
     await writeCache({ identity: identityKey(config.ssoUrl, config.username), roles, credentials, ...(sessionDuration === undefined ? {} : { sessionDuration }) }, env);
     const entries = profileEntries({ mode, roles, credentials, region: config.region, entry: options.entry, config: configName(env) });
     // Another configuration's profiles are never this one's to remove.
@@ -146,6 +152,7 @@ async function refreshLocked(options: RefreshOptions, env: NodeJS.ProcessEnv): P
       ...collisions.map(
         (c) => `the roles ${c.roles.map((r) => r.roleArn).join(' and ')} would all be named ${c.name}; each has its own profile instead: ${c.roles.map((r) => r.profile).join(', ')}`,
       ),
+      ...(warning ? [warning] : []),
     ],
   };
 }

@@ -48,5 +48,5 @@ export function userBytesKept(before: string, after: string): boolean {
 /** Puts USER_CREDENTIALS where the CLI under test will write its profiles. */
 export async function seedUserCredentials(path: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, USER_CREDENTIALS);
+  await writeFile(path, USER_CREDENTIALS, { mode: 0o600 }); // as the AWS CLI creates it: nothing for okta-aws to tighten
 }

@@ -2,7 +2,8 @@ import { chmod, lstat, mkdtemp, readFile, readdir, readlink, rm, stat, symlink, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readProfiles, updateOwnedProfiles } from '../../../src/aws/credentials-file.js';
+import { checkCredentialsFile, readProfiles, updateOwnedProfiles } from '../../../src/aws/credentials-file.js';
+import { execFileSync } from 'node:child_process';
 import { UserError } from '../../../src/lib/errors.js';
 
 let dir: string;
@@ -73,7 +74,7 @@ const MESSY = [
 
 describe('updateOwnedProfiles', () => {
   it('splices okta- sections and leaves every other byte as it was', async () => {
-    await writeFile(path, MESSY);
+    await writeFile(path, MESSY, { mode: 0o600 }); // private: nothing to tighten, nothing to warn of
     const result = await updateOwnedProfiles(
       path,
       { 'okta-222222222222-Reader': creds('R'), 'okta-555555555555-New': creds('N'), 'okta-111111111111-Admin': creds('A') },
@@ -143,6 +144,30 @@ describe('updateOwnedProfiles', () => {
     expect(withoutOkta(after)).toBe(`${withoutOkta(crlf)}\r\n`);
   });
 
+  /** What Python's configparser (botocore's reader, universal newlines) makes of the file: sections and keys. */
+  function configparser(file: string): Record<string, Record<string, string>> {
+    const script = 'import configparser,json,sys\np=configparser.RawConfigParser(strict=True)\np.read(sys.argv[1])\nprint(json.dumps({s:dict(p.items(s)) for s in p.sections()}))';
+    return JSON.parse(execFileSync('python3', ['-c', script, file], { encoding: 'utf8' })) as Record<string, Record<string, string>>;
+  }
+
+  it('reads a CR-only file as botocore does: a lone CR ends a line, and no section is written twice', async () => {
+    const cr = '[default]\raws_access_key_id = AKIADEFAULT\r\r[okta-111111111111-Admin]\raws_access_key_id = OLD\r\r# tail\r';
+    await writeFile(path, cr);
+    expect(Object.keys(await readProfiles(path))).toEqual(['default', 'okta-111111111111-Admin']);
+    await updateOwnedProfiles(path, { 'okta-111111111111-Admin': { aws_access_key_id: 'NEW' }, 'okta-222222222222-Dev': { aws_access_key_id: 'DEV' } }, { removeStale: true });
+    const after = await readFile(path, 'utf8');
+    expect(after).toBe('[default]\raws_access_key_id = AKIADEFAULT\r\r[okta-111111111111-Admin]\raws_access_key_id = NEW\r\r# tail\r\r[okta-222222222222-Dev]\raws_access_key_id = DEV\r');
+    expect(configparser(path)).toEqual({
+      default: { aws_access_key_id: 'AKIADEFAULT' },
+      'okta-111111111111-Admin': { aws_access_key_id: 'NEW' },
+      'okta-222222222222-Dev': { aws_access_key_id: 'DEV' },
+    });
+    // A lone CR inside an LF file is a line end too, as for Python.
+    await writeFile(path, '[default]\nk = v\r[okta-a]\rk = 1\n');
+    await updateOwnedProfiles(path, { 'okta-a': { k: '2' } }, { removeStale: true });
+    expect(configparser(path)).toEqual({ default: { k: 'v' }, 'okta-a': { k: '2' } });
+  });
+
   it('keeps a missing final newline, and does not rewrite a file that would not change', async () => {
     const text = '[other]\nx = 1\n\n[okta-111111111111-Admin]\naws_access_key_id = AKIA';
     await writeFile(path, text);
@@ -180,7 +205,7 @@ describe('updateOwnedProfiles', () => {
 
   it('removes stale okta- sections only when asked, and never those keep() claims', async () => {
     const text = '[okta-a]\nk = 1\n[okta-b]\nk = 1\n[okta-c]\nk = 1\n[other]\nk = 1\n';
-    await writeFile(path, text);
+    await writeFile(path, text, { mode: 0o600 });
     expect(await updateOwnedProfiles(path, { 'okta-a': { k: '1' } }, { removeStale: false })).toEqual({ written: ['okta-a'], removed: [] });
     expect(await readFile(path, 'utf8')).toBe(text);
     expect(await updateOwnedProfiles(path, { 'okta-a': { k: '1' } }, { removeStale: true, keep: (name) => name === 'okta-c' })).toEqual({ written: ['okta-a'], removed: ['okta-b'] });
@@ -255,11 +280,42 @@ describe('updateOwnedProfiles', () => {
     expect((await stat(nested)).mode & 0o777).toBe(0o600);
   });
 
-  it('keeps the mode of an existing file', async () => {
+  it('keeps the mode of an existing private file', async () => {
     await writeFile(path, '[default]\nk = v\n');
-    await chmod(path, 0o640);
-    await updateOwnedProfiles(path, { 'okta-a': { k: 'v' } }, { removeStale: true });
-    expect((await stat(path)).mode & 0o777).toBe(0o640);
+    await chmod(path, 0o700);
+    const result = await updateOwnedProfiles(path, { 'okta-a': { k: 'v' } }, { removeStale: true });
+    expect((await stat(path)).mode & 0o777).toBe(0o700);
+    expect(result.warning).toBeUndefined();
+  });
+
+  it('tightens a file others can read to 0600, and says so', async () => {
+    await writeFile(path, '[default]\nk = v\n');
+    await chmod(path, 0o644);
+    const result = await updateOwnedProfiles(path, { 'okta-a': { k: 'v' } }, { removeStale: true });
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(result.warning).toBe(`${path} was readable by others (mode 644) and holds AWS keys; tightened it to 600.`);
+  });
+
+  it('refuses a read-only file and leaves it as it was (even for root, who could rename over it)', async () => {
+    await writeFile(path, '[default]\nk = v\n');
+    await chmod(path, 0o444);
+    for (const attempt of [() => updateOwnedProfiles(path, { 'okta-a': { k: 'v' } }, { removeStale: true }), () => checkCredentialsFile(path)]) {
+      const error = await attempt().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).message).toBe(`The AWS credentials file ${path} is read-only (mode 444)`);
+    }
+    expect(await readFile(path, 'utf8')).toBe('[default]\nk = v\n');
+    expect((await stat(path)).mode & 0o777).toBe(0o444);
+    expect(await readdir(dir)).toEqual(['credentials']);
+  });
+
+  it('checks before any login that the file parses and its folder can take it, writing nothing', async () => {
+    await checkCredentialsFile(join(dir, 'new', 'deeper', 'credentials')); // folders that do not exist yet are fine
+    await writeFile(path, '[a]\nk = 1\n[a]\n');
+    await expect(checkCredentialsFile(path)).rejects.toThrow(`${path} line 3 is not valid`);
+    await writeFile(join(dir, 'file'), 'x');
+    await expect(checkCredentialsFile(join(dir, 'file', 'credentials'))).rejects.toThrow(/Cannot write the AWS credentials file .*\(ENOTDIR: not a directory\)/);
+    expect((await readdir(dir)).sort()).toEqual(['credentials', 'file']);
   });
 
   it('writes through a symlink: the link stays a link, the target gets the profiles', async () => {

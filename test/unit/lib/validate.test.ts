@@ -5,8 +5,16 @@ describe('validateSsoUrl', () => {
   it('accepts https and loopback http', () => {
     expect(validateSsoUrl(' https://example.okta.com/home/amazon_aws/0oa1/272 ')).toBe('https://example.okta.com/home/amazon_aws/0oa1/272');
     expect(validateSsoUrl('http://127.0.0.1:8080/app/amazon_aws/x/sso/saml')).toBe('http://127.0.0.1:8080/app/amazon_aws/x/sso/saml');
-    expect(validateSsoUrl('http://localhost/x')).toBe('http://localhost/x');
-    expect(validateSsoUrl('http://[::1]:9/x')).toBe('http://[::1]:9/x');
+    expect(validateSsoUrl('http://localhost/home/amazon_aws/0oa1/272')).toBe('http://localhost/home/amazon_aws/0oa1/272');
+    expect(validateSsoUrl('http://[::1]:9/app/amazon_aws/exk1/sso/saml')).toBe('http://[::1]:9/app/amazon_aws/exk1/sso/saml');
+  });
+
+  it('refuses a link that is not the AWS app\'s (the bare org URL would get the password, then a 404)', () => {
+    for (const url of ['https://example.okta.com/', 'https://example.okta.com', 'https://example.okta.com/app/UserHome', 'https://example.okta.com/app/amazon_aws/exk1/sso', 'https://example.okta.com/home/salesforce/0oa1/24', 'http://localhost/x']) {
+      expect(() => validateSsoUrl(url), url).toThrow(/is not an AWS app link/);
+    }
+    expect(validateSsoUrl('https://example.okta.com/home/amazon_aws/0oa1/272?fromHome=true')).toBe('https://example.okta.com/home/amazon_aws/0oa1/272?fromHome=true');
+    expect(validateSsoUrl('https://example.okta.com/app/amazon_aws/exk1/sso/saml/')).toBe('https://example.okta.com/app/amazon_aws/exk1/sso/saml/');
   });
 
   it('refuses http to any other host, other schemes and non-URLs', () => {
