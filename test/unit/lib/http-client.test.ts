@@ -26,13 +26,14 @@ describe('timeoutFromEnv', () => {
   it.each([
     [undefined, DEFAULT_TIMEOUT_MS],
     ['5', 5_000],
-    ['0.5', 500],
-    ['0', DEFAULT_TIMEOUT_MS],
-    ['-3', DEFAULT_TIMEOUT_MS],
-    ['soon', DEFAULT_TIMEOUT_MS],
-    ['Infinity', DEFAULT_TIMEOUT_MS],
+    ['1.5', 1_500],
   ])('OKTA_AWS_HTTP_TIMEOUT=%s → %i ms', (value, ms) => {
     expect(timeoutFromEnv(value === undefined ? {} : { OKTA_AWS_HTTP_TIMEOUT: value })).toBe(ms);
+  });
+
+  // Outside 1–300 s is a clear error (issue 9 item 13), never a 1 ms timeout or a silent default.
+  it.each(['0.5', '0', '-3', 'soon', 'Infinity'])('OKTA_AWS_HTTP_TIMEOUT=%s is an error', (value) => {
+    expect(() => timeoutFromEnv({ OKTA_AWS_HTTP_TIMEOUT: value })).toThrow(`OKTA_AWS_HTTP_TIMEOUT="${value}" is not a number of seconds from 1 to 300`);
   });
 
   it('is 30 s by default', () => {
