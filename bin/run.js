@@ -86,11 +86,17 @@ const answered =
 /** The full CLI: oclif, every command, hook and message. */
 function runOclif() {
   // Ctrl-C: exit 130 through process.exit, so the exit handlers drop our locks and temp files.
-  // Every write is a rename of a complete file, so nothing is ever half-written.
+  // Every write is a rename of a complete file, so nothing is ever half-written. First, work open
+  // at a server (an Okta push waiting for approval) is cancelled: src/lib/interrupt.ts, bounded.
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
     process.once(signal, () => {
-      process.stderr.write('\nokta-aws: interrupted; every file is as it was before this step. Run the command again to finish.\n');
-      process.exit(code);
+      const waits = [];
+      process.emit('okta-aws:interrupt', waits);
+      const bound = new Promise((done) => setTimeout(done, 3000).unref());
+      Promise.race([Promise.allSettled(waits), bound]).then(() => {
+        process.stderr.write('\nokta-aws: interrupted; every file is as it was before this step. Run the command again to finish.\n');
+        process.exit(code);
+      });
     });
   }
   require('@oclif/core')

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { PROFILE_NAMINGS, type ProfileNaming } from '../lib/settings.js';
+import { type MfaFactor, PROFILE_NAMINGS, type ProfileNaming } from '../lib/settings.js';
 import { runInit } from '../services/init.js';
 import { defaultPrompter } from '../ui/prompter.js';
 import { listrReporter } from '../ui/listr-reporter.js';
@@ -23,6 +23,7 @@ export default class Init extends BaseCommand {
     '<%= config.bin %> init --store keyring',
     '<%= config.bin %> init --store pass',
     '<%= config.bin %> init --flow device --client-id 0oa1clientid   # Okta Identity Engine: sign in in the browser',
+    'OKTA_AWS_PASSWORD=… <%= config.bin %> init --factor push   # approve an Okta Verify push at each login instead of a TOTP code',
     'OKTA_AWS_PASSWORD=… OKTA_AWS_TOTP_SECRET=… <%= config.bin %> init --sso-url https://example.okta.com/home/amazon_aws/0oa1/272 --username me@example.com',
   ];
 
@@ -39,6 +40,10 @@ export default class Init extends BaseCommand {
       description: 'Name profiles okta-<account id>-<role> (account-id, the default) or okta-<account alias>-<role> (alias); switching renames them.',
       options: [...PROFILE_NAMINGS],
     }),
+    factor: Flags.string({
+      description: 'Second factor: auto (TOTP when a secret is stored and enrolled, else Okta Verify push), totp, or push (no TOTP secret needed).',
+      options: ['auto', 'totp', 'push'],
+    }),
     verify: Flags.boolean({ description: 'Log in once and list the granted roles.', default: true, allowNo: true }),
   };
 
@@ -53,6 +58,7 @@ export default class Init extends BaseCommand {
         flow: flags.flow,
         clientId: flags['client-id'],
         profileNames: flags['profile-names'] as ProfileNaming | undefined,
+        factor: flags.factor as MfaFactor | undefined,
         verify: flags.verify,
         entry: this.entry,
       },

@@ -16,6 +16,9 @@ export const LOGIN_FLOWS: readonly LoginFlow[] = ['auto', 'authn', 'device'];
 /** `account-id`: the original tool's `okta-<account id>-<role>`; `alias`: `okta-<alias>-<role>` where the account has one. */
 export type ProfileNaming = 'account-id' | 'alias';
 export const PROFILE_NAMINGS: readonly ProfileNaming[] = ['account-id', 'alias'];
+/** Which second factor a password login answers: `auto` is TOTP when a secret is stored and enrolled, else push. */
+export type MfaFactor = 'auto' | 'totp' | 'push';
+export const MFA_FACTORS: readonly MfaFactor[] = ['auto', 'totp', 'push'];
 
 /**
  * `settings.json`, key for key as the Python okta-aws-cred-helper wrote it, so its users switch
@@ -37,6 +40,7 @@ export interface Settings {
   /** The client id of the org's OIDC native app for CLIs (device flow). */
   oidc_client_id?: string;
   profile_names?: ProfileNaming;
+  mfa_factor?: MfaFactor;
   [key: string]: unknown;
 }
 

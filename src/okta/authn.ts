@@ -2,50 +2,55 @@ import { UserError } from '../lib/errors.js';
 import type { HttpClient } from '../lib/http.js';
 import { debug } from '../lib/log.js';
 import type { Wait } from '../lib/wait.js';
+import type { MfaFactor } from '../lib/settings.js';
 import { OktaApiError, commonOktaError, oktaPost } from './api.js';
+import { type OktaFactor, chooseFactor } from './factors.js';
+import { type PushOptions, verifyPush } from './push.js';
 
 /** The parts of an `/api/v1/authn` answer this flow reads. */
-interface AuthnResponse {
+export interface AuthnResponse {
   status: string;
   stateToken?: string;
   sessionToken?: string;
   factorResult?: string;
-  _embedded?: { factors?: OktaFactor[] };
-}
-
-export interface OktaFactor {
-  id?: string;
-  factorType: string;
-  provider: string;
-  status?: string;
-  _links?: { verify?: { href: string } };
+  _embedded?: { factors?: OktaFactor[]; factor?: { _embedded?: { challenge?: { correctAnswer?: number } } } };
+  _links?: { next?: { name?: string; href?: string }; cancel?: { href?: string } };
 }
 
 /** Gives the code for the next unused TOTP step; `afterReuse` asks for a strictly later step. */
 export type CodeSource = (afterReuse: boolean) => Promise<string>;
 
+/** How the second factor is answered. */
+export interface MfaAnswers {
+  preference: MfaFactor;
+  /** TOTP codes; undefined when no TOTP secret is stored. */
+  nextCode: CodeSource | undefined;
+  /** OKTA_AWS_PUSH_DEVICE */
+  pushDevice?: string;
+  push: PushOptions;
+}
+
 export interface PasswordLogin {
   origin: string;
   username: string;
   password: string;
-  nextCode: CodeSource;
+  mfa: MfaAnswers;
   /** How a rate-limit pause is shown. */
   wait?: Wait;
-  /** Called as a second factor is used, with what it is (for progress output). */
-  onFactor?: (factor: string) => void;
 }
 
-/** Google Authenticator first (what the original tool used), then Okta Verify's code; never push. */
-export function chooseTotpFactor(factors: OktaFactor[]): OktaFactor | undefined {
-  const totp = factors.filter((f) => f.factorType === 'token:software:totp' && f.id && f._links?.verify?.href);
-  return totp.find((f) => f.provider === 'GOOGLE') ?? totp.find((f) => f.provider === 'OKTA');
+export interface LoggedIn {
+  sessionToken: string;
+  /** The factor that answered MFA (none when Okta asked for none). */
+  factor: 'totp' | 'push' | 'none';
 }
 
 /**
- * Classic Okta authentication: password, then a TOTP code from the stored secret. Returns the
- * single-use session token. Each Okta state that needs a person ends in a UserError saying what to do.
+ * Classic Okta authentication: password, then a TOTP code from the stored secret or an Okta Verify
+ * push. Returns the single-use session token. Each Okta state that needs a person ends in a
+ * UserError saying what to do.
  */
-export async function loginWithPassword(http: HttpClient, login: PasswordLogin): Promise<string> {
+export async function loginWithPassword(http: HttpClient, login: PasswordLogin): Promise<LoggedIn> {
   const { origin, username } = login;
   let answer: AuthnResponse;
   try {
@@ -67,32 +72,38 @@ export async function loginWithPassword(http: HttpClient, login: PasswordLogin):
   debug(`authn status ${answer.status}`);
   switch (answer.status) {
     case 'SUCCESS':
-      return requireSessionToken(answer);
+      return { sessionToken: requireSessionToken(answer), factor: 'none' };
     case 'MFA_REQUIRED':
-      return verifyTotp(http, login, answer);
+      return answerMfa(http, login, answer);
     default:
       throw stateError(answer, username, origin);
   }
 }
 
-async function verifyTotp(http: HttpClient, login: PasswordLogin, answer: AuthnResponse): Promise<string> {
-  const factors = answer._embedded?.factors ?? [];
-  const factor = chooseTotpFactor(factors);
-  if (!factor?._links?.verify) {
-    const offered = [...new Set(factors.map(describeFactor))].join(', ') || 'none';
-    throw new UserError(`No TOTP factor (Google Authenticator or Okta Verify code) is enrolled for ${login.username}; Okta offers: ${offered}`, {
-      hint: `Enroll Google Authenticator at ${login.origin} (Settings → Extra Verification), then store its secret with \`okta-aws init\`.`,
-      code: 'NO_TOTP_FACTOR',
-    });
+async function answerMfa(http: HttpClient, login: PasswordLogin, answer: AuthnResponse): Promise<LoggedIn> {
+  const { mfa } = login;
+  const choice = chooseFactor(
+    answer._embedded?.factors ?? [],
+    { preference: mfa.preference, haveTotpSecret: mfa.nextCode !== undefined, pushDevice: mfa.pushDevice },
+    login,
+  );
+  debug(`MFA with ${choice.kind}`);
+  if (choice.kind === 'push') {
+    const verified = await verifyPush(http, login.origin, { verifyUrl: choice.verifyUrl, stateToken: answer.stateToken ?? '', device: choice.device }, { ...mfa.push, wait: login.wait });
+    if (verified.status === 'SUCCESS') return { sessionToken: requireSessionToken(verified), factor: 'push' };
+    throw stateError(verified, login.username, login.origin);
   }
-  const url = factor._links.verify.href;
-  login.onFactor?.('TOTP');
+  if (!mfa.nextCode) throw new Error('TOTP chosen without a TOTP secret');
+  return { sessionToken: await verifyTotp(http, login, answer.stateToken, choice.verifyUrl, mfa.nextCode), factor: 'totp' };
+}
+
+async function verifyTotp(http: HttpClient, login: PasswordLogin, stateToken: string | undefined, url: string, nextCode: CodeSource): Promise<string> {
   let afterReuse = false;
   for (;;) {
-    const passCode = await login.nextCode(afterReuse);
+    const passCode = await nextCode(afterReuse);
     try {
       // passCode stays a string: a number would drop a leading zero.
-      const verified = await oktaPost<AuthnResponse>(http, url, { stateToken: answer.stateToken, passCode }, login.wait);
+      const verified = await oktaPost<AuthnResponse>(http, url, { stateToken, passCode }, login.wait);
       if (verified.status === 'SUCCESS') return requireSessionToken(verified);
       throw stateError(verified, login.username, login.origin);
     } catch (error) {
@@ -110,11 +121,6 @@ async function verifyTotp(http: HttpClient, login: PasswordLogin, answer: AuthnR
       throw commonOktaError(error, login.origin);
     }
   }
-}
-
-function describeFactor(factor: OktaFactor): string {
-  if (factor.factorType === 'push') return 'Okta Verify push';
-  return `${factor.provider} ${factor.factorType}${factor.status === 'NOT_SETUP' ? ' (not set up)' : ''}`;
 }
 
 function requireSessionToken(answer: AuthnResponse): string {
@@ -141,7 +147,7 @@ function stateError(answer: AuthnResponse, username: string, origin: string): Us
       });
     case 'MFA_CHALLENGE':
       return new UserError(`Okta is waiting for an interactive MFA challenge (${answer.factorResult ?? 'unknown result'})`, {
-        hint: 'okta-aws answers with TOTP codes only; make sure a Google Authenticator factor is enrolled.',
+        hint: 'okta-aws answers with a TOTP code or an Okta Verify push; choose one with `okta-aws init --factor`.',
         code: 'MFA_CHALLENGE',
       });
     default:

@@ -3,7 +3,7 @@ import type { HttpClient } from '../lib/http.js';
 import { extractSamlForm } from '../saml/form.js';
 import { rateLimitSay, rateLimitWait } from './api.js';
 import { type Wait, quietWait } from '../lib/wait.js';
-import { type CodeSource, loginWithPassword } from './authn.js';
+import { type LoggedIn, type MfaAnswers, loginWithPassword } from './authn.js';
 
 /** Where the Okta session cookie lives between runs. */
 export interface SessionKeeper {
@@ -16,15 +16,10 @@ export interface SamlLogin {
   ssoUrl: string;
   username: string;
   /** Asked only when the saved Okta session is gone, so a reuse touches no secret store. */
-  password: () => Promise<string>;
-  nextCode: CodeSource;
+  credentials: () => Promise<{ password: string; mfa: MfaAnswers }>;
   session: SessionKeeper;
-  /** Called once a fresh password login starts (for progress output). */
-  onLogin?: () => void;
   /** How a rate-limit pause is shown. */
   wait?: Wait;
-  /** Called as the login uses a second factor, with what it is (for progress output). */
-  onFactor?: (factor: string) => void;
 }
 
 export interface SamlResult {
@@ -32,11 +27,13 @@ export interface SamlResult {
   samlResponse: string;
   /** True when the saved Okta session gave the assertion, with no password and no MFA. */
   reusedSession: boolean;
+  /** The factor a fresh login used. */
+  factor?: LoggedIn['factor'];
 }
 
 /**
  * Gets a SAML assertion for the AWS app. A live Okta session (`sid`) is used first; when it is
- * gone, Okta serves a sign-in page without SAMLResponse, and we log in once with password + TOTP.
+ * gone, Okta serves a sign-in page without SAMLResponse, and we log in once with password + MFA.
  */
 export async function fetchSamlAssertion(http: HttpClient, login: SamlLogin): Promise<SamlResult> {
   const origin = new URL(login.ssoUrl).origin;
@@ -53,15 +50,7 @@ export async function fetchSamlAssertion(http: HttpClient, login: SamlLogin): Pr
     }
   }
 
-  login.onLogin?.();
-  const sessionToken = await loginWithPassword(http, {
-    origin,
-    username: login.username,
-    password: await login.password(),
-    nextCode: login.nextCode,
-    ...(login.wait ? { wait: login.wait } : {}),
-    ...(login.onFactor ? { onFactor: login.onFactor } : {}),
-  });
+  const { sessionToken, factor } = await loginWithPassword(http, { origin, username: login.username, ...(await login.credentials()), ...(login.wait ? { wait: login.wait } : {}) });
   const url = new URL(login.ssoUrl);
   url.searchParams.set('sessionToken', sessionToken);
   const html = await getSsoPage(http, url.toString(), login.wait);
@@ -79,7 +68,7 @@ export async function fetchSamlAssertion(http: HttpClient, login: SamlLogin): Pr
   }
   const newSid = await http.cookie(origin, 'sid');
   if (newSid) await login.session.save(newSid);
-  return { samlResponse: form.samlResponse, reusedSession: false };
+  return { samlResponse: form.samlResponse, reusedSession: false, factor };
 }
 
 /** As for the JSON API: a rate-limited SSO page is retried after X-Rate-Limit-Reset, at most this often. */

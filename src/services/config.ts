@@ -1,10 +1,12 @@
 import { UserError } from '../lib/errors.js';
 import { configName, settingsFile } from '../lib/paths.js';
-import { type CredentialMode, LOGIN_FLOWS, type LoginFlow, PROFILE_NAMINGS, type ProfileNaming, type Settings, type StoreName, readSettings } from '../lib/settings.js';
+import { type CredentialMode, LOGIN_FLOWS, type LoginFlow, PROFILE_NAMINGS, type ProfileNaming, MFA_FACTORS, type MfaFactor, type Settings, type StoreName, readSettings } from '../lib/settings.js';
 import { validateDuration, validateRegion, validateSsoUrl } from '../lib/validate.js';
 import { storeNameFrom } from '../stores/index.js';
 
 export const DEFAULT_REGION = 'ap-southeast-2';
+/** How long a push waits for the user by default (Okta itself gives up after about 5 minutes). */
+export const DEFAULT_PUSH_TIMEOUT_SECONDS = 120;
 
 /** Everything a run needs except the secrets, which are read from the store only when needed. */
 export interface Config {
@@ -20,6 +22,12 @@ export interface Config {
   /** The OIDC native app's client id (device flow only). */
   clientId: string | undefined;
   profileNames: ProfileNaming;
+  /** `OKTA_AWS_MFA_FACTOR`, else `mfa_factor`, else auto. */
+  mfaFactor: MfaFactor;
+  /** `OKTA_AWS_PUSH_DEVICE`: the Okta Verify device (the push factor's profile.name) to push to. */
+  pushDevice: string | undefined;
+  /** `OKTA_AWS_PUSH_TIMEOUT`: seconds to wait for a push to be answered. */
+  pushTimeoutSeconds: number;
   /** The file as read (undefined when there is none: the env store alone). */
   settings: Settings | undefined;
   warnings: string[];
@@ -67,6 +75,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: { 
     aliases: settings?.account_aliases ?? {},
     ...resolveLoginFlow({ flow: env.OKTA_AWS_LOGIN_FLOW || settings?.login_flow, clientId: env.OKTA_AWS_CLIENT_ID || settings?.oidc_client_id }),
     profileNames,
+    ...pushOptions(env, settings),
     settings,
     warnings,
   };
@@ -99,4 +108,33 @@ export function resolveLoginFlow(given: { flow?: unknown; clientId?: unknown }):
     });
   }
   return { loginFlow, clientId };
+}
+
+/** The factor settings, shared by loadConfig and init (which builds its Config from answers). */
+export function pushOptions(env: NodeJS.ProcessEnv, settings: Settings | undefined): Pick<Config, 'mfaFactor' | 'pushDevice' | 'pushTimeoutSeconds'> {
+  return {
+    mfaFactor: env.OKTA_AWS_MFA_FACTOR ? parseMfaFactor(env.OKTA_AWS_MFA_FACTOR, 'OKTA_AWS_MFA_FACTOR') : settings?.mfa_factor === undefined ? 'auto' : parseMfaFactor(settings.mfa_factor, `mfa_factor in ${settingsFile(env)}`),
+    pushDevice: env.OKTA_AWS_PUSH_DEVICE?.trim() || undefined,
+    pushTimeoutSeconds: env.OKTA_AWS_PUSH_TIMEOUT ? parsePushTimeout(env.OKTA_AWS_PUSH_TIMEOUT) : DEFAULT_PUSH_TIMEOUT_SECONDS,
+  };
+}
+
+export function parseMfaFactor(value: unknown, where: string): MfaFactor {
+  if (typeof value === 'string' && (MFA_FACTORS as readonly string[]).includes(value)) return value as MfaFactor;
+  throw new UserError(`${where} is "${String(value)}", not one of ${MFA_FACTORS.join(', ')}`, {
+    hint: 'auto uses a stored TOTP secret when Okta has a TOTP factor for you, else Okta Verify push; totp and push force one.',
+    code: 'BAD_SETTINGS',
+  });
+}
+
+/** Whole seconds, 1 to 600: Okta drops an unanswered push after about 5 minutes anyway. */
+function parsePushTimeout(value: string): number {
+  const seconds = Number(value.trim());
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) {
+    throw new UserError(`OKTA_AWS_PUSH_TIMEOUT is "${value}", not a whole number of seconds from 1 to 600`, {
+      hint: 'Set it to how long to wait for the Okta Verify push (default 120), or unset it.',
+      code: 'BAD_SETTINGS',
+    });
+  }
+  return seconds;
 }

@@ -4,13 +4,13 @@ import { timeoutFromEnv } from '../lib/http.js';
 import { sessionOwner } from '../lib/identity.js';
 import { registerSecret } from '../lib/log.js';
 import { credentialsFile, settingsFile } from '../lib/paths.js';
-import { type CredentialMode, type LoginFlow, type ProfileNaming, type Settings, type StoreName, readSettings, writeSettings } from '../lib/settings.js';
+import { type CredentialMode, type LoginFlow, type ProfileNaming, type MfaFactor, type Settings, type StoreName, readSettings, writeSettings } from '../lib/settings.js';
 import { normalizeTotpSecret } from '../lib/totp.js';
 import { validateRegion, validateSsoUrl } from '../lib/validate.js';
 import { migrateSecrets, openStore, storeNameFrom } from '../stores/index.js';
 import type { SecretName } from '../stores/secret-store.js';
 import type { Prompter } from '../ui/prompter.js';
-import { type Config, DEFAULT_REGION, resolveLoginFlow } from './config.js';
+import { type Config, DEFAULT_REGION, pushOptions, resolveLoginFlow } from './config.js';
 import type { DeviceLoginUi } from './device-sign-in.js';
 import type { Reporter } from './reporter.js';
 import { renameProfiles } from './profile-naming.js';
@@ -26,6 +26,8 @@ export interface InitOptions {
   /** `--client-id`: the OIDC native app for the device flow. */
   clientId?: string;
   profileNames?: ProfileNaming;
+  /** `--factor`: remembered as mfa_factor; `push` needs no TOTP secret. */
+  factor?: MfaFactor;
   verify: boolean;
   /** How process-mode profiles call the CLI back, for profiles renamed by a new `profileNames`. */
   entry: { node: string; script: string };
@@ -83,9 +85,11 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   const { loginFlow } = resolveLoginFlow({ flow, clientId });
 
   // A store that cannot work here (no Secret Service, env variables missing) fails before any question.
-  // The device flow reads no login secret, so the env store has nothing to check then.
+  // The device flow reads no login secret, so the env store has nothing to check then; a push login needs no TOTP secret.
+  const factorOptions = pushOptions(env, previous);
+  const mfaFactor = options.factor ?? factorOptions.mfaFactor;
   const target = openStore(store, env);
-  if (loginFlow === 'authn' || store !== 'env') await target.check();
+  if (loginFlow === 'authn' || store !== 'env') await target.check(mfaFactor === 'push' ? ['password'] : undefined);
   // What would fail after the verifying login fails before a secret is asked for, let alone sent.
   timeoutFromEnv(env);
   if (options.verify) await checkCredentialsFile(credentialsFile(env));
@@ -102,6 +106,8 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
     loginFlow,
     clientId,
     profileNames: options.profileNames ?? previous?.profile_names ?? 'account-id',
+    ...factorOptions,
+    mfaFactor,
     settings: previous,
     warnings: [],
   };
@@ -140,7 +146,10 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
     if (!v) throw new UserError('The password is empty', { hint: 'Type your Okta password.' });
     return v;
   });
-  const totpSecret = await secretAnswer(prompter, env.OKTA_AWS_TOTP_SECRET, await stored('totp_secret'), 'TOTP secret (base32, or the otpauth:// URI)', 'OKTA_AWS_TOTP_SECRET', normalizeTotpSecret);
+  const totpSecret =
+    mfaFactor === 'push'
+      ? undefined
+      : await secretAnswer(prompter, env.OKTA_AWS_TOTP_SECRET, await stored('totp_secret'), 'TOTP secret (base32, or the otpauth:// URI)', 'OKTA_AWS_TOTP_SECRET', normalizeTotpSecret, '--factor push');
 
   // Prove the answers work before anything is stored: a failed login leaves the old settings as they were.
   // The session cookie the login earns goes where the other secrets are now; a move takes it along.
@@ -160,14 +169,14 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
       for (const name of await migrateSecrets({ from: oldSecrets, to: target, user: owner, names: ['okta_session'] })) if (!result.moved.includes(name)) result.moved.push(name);
     }
   }
-  const settings: Settings = { ...previous, sso_url: ssoUrl, user_name: username, region, secret_store: store, ...flowSettings };
+  const settings: Settings = { ...previous, sso_url: ssoUrl, user_name: username, region, secret_store: store, ...flowSettings, ...(options.factor ? { mfa_factor: options.factor } : {}) };
   delete settings.password;
   delete settings.google_2fa_totp;
-  if (store === 'file') Object.assign(settings, { password, google_2fa_totp: totpSecret });
+  if (store === 'file') Object.assign(settings, { password, ...(totpSecret === undefined ? {} : { google_2fa_totp: totpSecret }) });
   // Into the keyring (or a plugin's store) first: settings.json without secrets is written only once they are safe there.
   else if (target.writable) {
     await target.set(username, 'password', password);
-    await target.set(username, 'totp_secret', totpSecret);
+    if (totpSecret !== undefined) await target.set(username, 'totp_secret', totpSecret);
   }
   return save(settings);
 }
@@ -180,6 +189,7 @@ async function secretAnswer(
   label: string,
   variable: string,
   check: (value: string) => string,
+  orElse?: string,
 ): Promise<string> {
   if (fromEnv) {
     registerSecret(fromEnv);
@@ -192,7 +202,10 @@ async function secretAnswer(
     return answer === '' && stored ? stored : check(answer);
   }
   if (stored) return stored;
-  throw new UserError(`No terminal to ask for the ${label}`, { hint: `Set ${variable} in the environment and run \`okta-aws init\` again.`, code: 'NO_TTY' });
+  throw new UserError(`No terminal to ask for the ${label}`, {
+    hint: `Set ${variable} in the environment${orElse ? ` (or pass ${orElse})` : ''} and run \`okta-aws init\` again.`,
+    code: 'NO_TTY',
+  });
 }
 
 /** `refresh --mode` is remembered, so later refreshes and the hook write the same kind of profile. */

@@ -67,7 +67,8 @@ export async function refresh(options: RefreshOptions): Promise<RefreshResult | 
       }
       return refreshLocked(options, env);
     },
-    { timeoutMs: 120_000 },
+    // The holder may be waiting for a push to be approved: callers wait that long, and then some.
+    { timeoutMs: 120_000 + options.config.pushTimeoutSeconds * 1000 },
   );
 }
 

@@ -17,21 +17,30 @@ export interface Reporter {
   note(line: string): void;
   /** A pause with its reason: a countdown in the running step on a terminal, one line otherwise. */
   wait: Wait;
+  /**
+   * A line the user must act on (approve a push, tap a number). Shown even when progress is quiet:
+   * inside the running task on a terminal, else as a plain line on stderr.
+   */
+  attention(line: string): void;
 }
+
+const stderrLine = (line: string) => {
+  process.stderr.write(`${line}\n`);
+};
 
 export const quietReporter: Reporter = {
   task: (_title, work) => work(() => undefined),
   itemized: (_title, _labels, work) => work(() => undefined),
   note: () => undefined,
   wait: quietWait,
+  // credential-process and --json need no terminal, but a push still needs the user.
+  attention: stderrLine,
 };
 
 /** Notes only, as single lines on stderr: for the prerun hook and credential-process. */
 export const notesOnlyReporter: Reporter = {
   ...quietReporter,
-  note: (line) => {
-    process.stderr.write(`${line}\n`);
-  },
+  note: stderrLine,
   wait: async (ms, say) => {
     process.stderr.write(`okta-aws: ${say(Math.ceil(ms / 1000))}\n`);
     await sleep(ms);

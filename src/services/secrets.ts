@@ -14,30 +14,40 @@ const ENV_NAME: Partial<Record<SecretName, string>> = { password: 'OKTA_AWS_PASS
 export interface UserSecrets {
   password(): Promise<string>;
   totpSecret(): Promise<string>;
+  /** The TOTP secret, or undefined when none is stored (then `auto` uses push). */
+  optionalTotpSecret(): Promise<string | undefined>;
   session: SessionKeeper;
 }
 
 /** `given` are secrets typed during init: they are checked by a login before anything stores them. */
-export function userSecrets(config: Config, env: NodeJS.ProcessEnv, given?: { password: string; totpSecret: string }): UserSecrets {
+export function userSecrets(config: Config, env: NodeJS.ProcessEnv, given?: { password: string; totpSecret?: string }): UserSecrets {
   const store = openStore(config.store, env);
   const sessions = sessionStoreFor(store, env);
   const user = config.username;
   // The session is the org's: filed under (SSO origin, username), so it is only ever sent back to
   // the origin that issued it, never to another org a new SSO URL points at.
   const owner = sessionOwner(config.ssoUrl, user);
-  const required = async (name: SecretName, from: SecretStore) => {
-    await from.check();
+  const optional = async (name: SecretName, from: SecretStore, needed: SecretName[] = []) => {
+    await from.check(needed);
     const value = await from.get(user, name);
+    registerSecret(value);
+    return value || undefined;
+  };
+  const required = async (name: SecretName, from: SecretStore) => {
+    const value = await optional(name, from, [name]);
     if (!value) {
       const fix = from.name === 'env' ? `set ${ENV_NAME[name] ?? name}` : `run \`okta-aws init\``;
       throw new UserError(`No ${LABEL[name]} for ${user} in the ${from.name} store`, { hint: `To store one, ${fix}.`, code: 'NO_SECRET' });
     }
-    registerSecret(value);
     return value;
   };
   return {
     password: async () => given?.password ?? required('password', store),
     totpSecret: async () => normalizeTotpSecret(given?.totpSecret ?? (await required('totp_secret', store))),
+    optionalTotpSecret: async () => {
+      const secret = given ? given.totpSecret : await optional('totp_secret', store);
+      return secret === undefined ? undefined : normalizeTotpSecret(secret);
+    },
     session: {
       async load() {
         const sid = await sessions.get(owner, 'okta_session').catch(() => undefined);

@@ -26,6 +26,8 @@ export interface SignedIn {
   warnings: string[];
 }
 
+const FACTOR_LABEL = { totp: 'password + TOTP', push: 'password + Okta Verify push', none: 'password' } as const;
+
 /**
  * Okta → the SAML assertion → the roles it grants. Classic: session reuse, else password + TOTP.
  * Device flow (Identity Engine): refresh token, else a browser login through `device`.
@@ -34,7 +36,7 @@ export async function signIn(
   config: Config,
   env: NodeJS.ProcessEnv,
   reporter: Reporter,
-  given?: { password: string; totpSecret: string },
+  given?: { password: string; totpSecret?: string },
   device: DeviceLoginUi = noDeviceLogin,
 ): Promise<SignedIn> {
   // Pinned to the SSO origin: a link in Okta's answers that points elsewhere gets no password, code or token.
@@ -73,29 +75,31 @@ export async function signIn(
   };
 }
 
-async function classicSamlResponse(http: HttpClient, config: Config, env: NodeJS.ProcessEnv, reporter: Reporter, given?: { password: string; totpSecret: string }): Promise<string> {
+async function classicSamlResponse(http: HttpClient, config: Config, env: NodeJS.ProcessEnv, reporter: Reporter, given?: { password: string; totpSecret?: string }): Promise<string> {
   const secrets = userSecrets(config, env, given);
   const saml = await reporter.task(`Signing in to Okta as ${config.username}`, async (retitle) => {
-    // What the progress line says was used: only what Okta really asked for.
-    let used = 'password';
     const result = await fetchSamlAssertion(http, {
       ssoUrl: config.ssoUrl,
       username: config.username,
-      // A login needs both secrets: a TOTP secret that is not base32 fails before the password is sent.
-      password: async () => {
-        await secrets.totpSecret();
-        return secrets.password();
+      // Both secrets are read before the password leaves: a TOTP secret that is not base32 fails first.
+      credentials: async () => {
+        const totpSecret =
+          config.mfaFactor === 'push' ? undefined : config.mfaFactor === 'totp' ? await secrets.totpSecret() : await secrets.optionalTotpSecret();
+        const password = await secrets.password();
+        return {
+          password,
+          mfa: {
+            preference: config.mfaFactor,
+            nextCode: totpSecret === undefined ? undefined : totpCodeSource(config.username, async () => totpSecret, env, reporter.wait),
+            pushDevice: config.pushDevice,
+            push: { timeoutMs: config.pushTimeoutSeconds * 1000, notify: (line) => reporter.attention(line) },
+          },
+        };
       },
-      nextCode: totpCodeSource(config.username, secrets.totpSecret, env, reporter.wait),
       wait: reporter.wait,
       session: secrets.session,
-      onLogin: () => retitle(`Signing in to Okta as ${config.username} (${used})`),
-      onFactor: (factor) => {
-        used = `password + ${factor}`;
-        retitle(`Signing in to Okta as ${config.username} (${used})`);
-      },
     });
-    retitle(result.reusedSession ? 'Reused the Okta session (no password, no MFA)' : `Signed in to Okta as ${config.username} (${used})`);
+    retitle(result.reusedSession ? 'Reused the Okta session (no password, no MFA)' : `Signed in to Okta as ${config.username} (${FACTOR_LABEL[result.factor ?? 'none']})`);
     return result;
   });
   return saml.samlResponse;

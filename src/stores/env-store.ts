@@ -5,6 +5,8 @@ import type { SecretName, SecretStore } from './secret-store.js';
 /** The variables the env store reads its login secrets from (kept out of every child process). */
 export { SECRET_VARIABLES };
 
+type LoginSecret = keyof typeof SECRET_VARIABLES;
+
 /**
  * Read-only secrets from the environment, for CI jobs and containers that must leave no file
  * behind. The values belong to OKTA_AWS_USERNAME when that is set, so they are never sent as
@@ -17,8 +19,8 @@ export class EnvStore implements SecretStore {
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
-  async check(): Promise<void> {
-    const missing = Object.values(SECRET_VARIABLES).filter((variable) => !this.env[variable]);
+  async check(needed: readonly SecretName[] = ['password', 'totp_secret']): Promise<void> {
+    const missing = needed.filter((name): name is LoginSecret => name in SECRET_VARIABLES).map((name) => SECRET_VARIABLES[name]).filter((variable) => !this.env[variable]);
     if (missing.length > 0) {
       throw new UserError(`The env store reads the Okta secrets from the environment, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`, {
         hint: `Set ${missing.join(' and ')} (with OKTA_AWS_SSO_URL and OKTA_AWS_USERNAME), or use \`--store file\`.`,

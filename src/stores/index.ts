@@ -82,8 +82,8 @@ class PluginStore implements SecretStore {
     return this.resolved?.writable ?? true;
   }
 
-  async check(): Promise<void> {
-    await (await this.store()).check();
+  async check(needed?: readonly SecretName[]): Promise<void> {
+    await (await this.store()).check(needed);
   }
 
   async get(user: string, name: SecretName): Promise<string | undefined> {

@@ -139,7 +139,7 @@ function bounded(store: SecretStore, plugin: string, env: NodeJS.ProcessEnv): Se
   return {
     name: store.name,
     writable: store.writable === true,
-    check: () => call('check', () => store.check()),
+    check: (needed?: readonly SecretName[]) => call('check', () => store.check(needed)),
     get: (user: string, name: SecretName) => call(`reading the ${name}`, async () => {
       const value: unknown = await store.get(user, name);
       if (value !== undefined && typeof value !== 'string') throw new Error(`get returned ${typeof value}, not a string`);

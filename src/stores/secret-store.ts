@@ -12,8 +12,11 @@ export interface SecretStore {
   readonly name: StoreName;
   /** False for stores that can only be read (the environment). */
   readonly writable: boolean;
-  /** Resolves when the store can be used here; otherwise throws a UserError that names the fix. */
-  check(): Promise<void>;
+  /**
+   * Resolves when the store can be used here; otherwise throws a UserError that names the fix. A
+   * read-only store also checks it holds `needed` (default: both login secrets; a push login needs no TOTP secret).
+   */
+  check(needed?: readonly SecretName[]): Promise<void>;
   get(user: string, name: SecretName): Promise<string | undefined>;
   set(user: string, name: SecretName, value: string): Promise<void>;
   delete(user: string, name: SecretName): Promise<void>;

@@ -104,8 +104,8 @@ export async function listrReporter(): Promise<Reporter> {
     collectErrors: false as const,
   };
 
-  /** The step running now, so a wait inside it can show its countdown there. */
-  let current: { title: string; retitle: (title: string) => void } | undefined;
+  /** The step running now, so a wait inside it can show its countdown there, and attention lines their text. */
+  let current: { title: string; retitle: (title: string) => void; show: (line: string) => void } | undefined;
 
   return {
     async task(title, work) {
@@ -119,6 +119,9 @@ export async function listrReporter(): Promise<Reporter> {
                 title,
                 retitle: (next: string) => {
                   task.title = next;
+                },
+                show: (line: string) => {
+                  task.output = line;
                 },
               };
               current = step;
@@ -191,6 +194,12 @@ export async function listrReporter(): Promise<Reporter> {
         await sleep(left % 1000 || 1000);
       }
       step.retitle(step.title);
+    },
+
+    attention(line) {
+      // The plain renderer would print every output change with its own prefix: one clean line instead.
+      if (style.animated && current) current.show(line);
+      else process.stderr.write(`${line}\n`);
     },
   };
 }

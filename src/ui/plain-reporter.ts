@@ -32,6 +32,11 @@ export function plainReporter(out: { write(text: string): unknown } = process.st
       out.write(`${line}\n`);
     },
 
+    // Must be seen while the step runs (a push to approve): written at once.
+    attention(line) {
+      out.write(`${line}\n`);
+    },
+
     // Said once, under the step it holds up: a log is no place for a countdown.
     async wait(ms, say) {
       out.write(`  ${say(Math.ceil(ms / 1000))}\n`);

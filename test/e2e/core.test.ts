@@ -127,7 +127,7 @@ describe('login failures leave the credentials file as it was', () => {
     ['wrong TOTP secret', { OKTA_AWS_TOTP_SECRET: 'JBSWY3DPEHPK3PXP' }, FIXTURE_USERS.alice, /refused the TOTP code \(E0000068\)/],
     ['locked-out user', {}, FIXTURE_USERS.lockedOut, /locked out/],
     ['expired password', {}, FIXTURE_USERS.passwordExpired, /password .* has expired/],
-    ['no TOTP factor', {}, FIXTURE_USERS.pushOnly, /No TOTP factor/],
+    ['no TOTP factor (totp asked for)', { OKTA_AWS_MFA_FACTOR: 'totp' }, FIXTURE_USERS.pushOnly, /No TOTP factor/],
     ['factor not enrolled', {}, FIXTURE_USERS.mfaEnroll, /enroll a second factor/],
   ];
   for (const [name, env, user, message] of cases) {

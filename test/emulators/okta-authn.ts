@@ -4,6 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { Clock, isoMillis, randomString } from './http.js';
+import { DEFAULT_PUSH_SCRIPT, type LivePush, newPush, pollPush, type PushCounters, type PushScript } from './okta-push.js';
 import type { Partition, SamlRole } from './saml.js';
 import { timeStep, totpForStep } from './totp.js';
 
@@ -18,6 +19,10 @@ export interface OktaUserConfig {
   status?: UserStatus;
   /** Enrolled factors, in the order Okta lists them. Default: push first, then Google Authenticator. [] = no MFA. */
   factors?: FactorKind[];
+  /** Device names (profile.name) of the push factors, in order. Default "<first name>'s iPhone", "… 2", … */
+  pushDevices?: string[];
+  /** How this user's phone answers pushes. Default: approve after 2 WAITING polls, no number challenge. */
+  push?: PushScript;
   /** MFA is required but nothing is enrolled: primary auth answers MFA_ENROLL with NOT_SETUP factors. */
   mfaEnroll?: boolean;
   /** Answer PASSWORD_WARN when the client asks (options.warnBeforePasswordExpired). */
@@ -41,6 +46,8 @@ export interface Factor {
   kind: FactorKind;
   factorType: string;
   provider: string;
+  /** Okta Verify's device name. */
+  device?: string;
 }
 
 export interface OktaUser {
@@ -63,7 +70,7 @@ interface Transaction {
   challengeFactorId?: string;
   /** Code "sent" by SMS/call/email for this transaction. */
   sentCode?: string;
-  pushAnswer?: number;
+  push?: LivePush;
 }
 
 export interface Reply {
@@ -71,9 +78,13 @@ export interface Reply {
   body: unknown;
 }
 
-export interface AuthnCounters {
+export interface AuthnCounters extends PushCounters {
   authn: number;
+  /** Every POST to a factor's verify URL (push polls included). */
   verify: number;
+  /** Verifications that carried a passCode (TOTP, SMS, …). */
+  passCodes: number;
+  cancels: number;
   mfaFailures: number;
   sessionTokensIssued: number;
 }
@@ -113,9 +124,16 @@ export const malformed = (cause?: string): Reply =>
 
 export function makeUser(config: OktaUserConfig): OktaUser {
   const kinds = config.mfaEnroll ? [] : (config.factors ?? ['push', 'google-totp']);
-  const factors = kinds.map((kind) => {
+  const owner = config.firstName ?? config.login.split('@')[0];
+  let pushes = 0;
+  const factors = kinds.map((kind): Factor => {
     const m = FACTOR_META[kind];
-    return { id: `${m.prefix}${randomString(17)}`, kind, factorType: m.factorType, provider: m.provider };
+    const factor: Factor = { id: `${m.prefix}${randomString(17)}`, kind, factorType: m.factorType, provider: m.provider };
+    if (kind === 'push') {
+      factor.device = config.pushDevices?.[pushes] ?? `${owner}'s iPhone${pushes ? ` ${pushes + 1}` : ''}`;
+      pushes++;
+    }
+    return factor;
   });
   if (factors.some((f) => f.factorType === 'token:software:totp') && !config.totpSecret)
     throw new Error(`user ${config.login} has a TOTP factor but no totpSecret`);
@@ -127,6 +145,8 @@ export class AuthnEngine {
   private readonly sessionTokens = new Map<string, { user: OktaUser; expiresAt: number }>();
   stateTokenLifetimeSeconds = 300;
   sessionTokenLifetimeSeconds = 300;
+  /** Okta gives up on an unanswered push after about 5 minutes (emulated clock). */
+  pushLifetimeSeconds = 300;
 
   constructor(
     private readonly users: Map<string, OktaUser>,
@@ -179,6 +199,8 @@ export class AuthnEngine {
   cancel(body: Record<string, unknown>): Reply {
     const tx = this.liveTx(body.stateToken);
     if (!tx) return invalidToken();
+    this.counters.cancels++;
+    if (tx.push) this.counters.pushCancels++;
     this.txns.delete(tx.stateToken);
     return { status: 200, body: { status: 'UNAUTHENTICATED', _links: {} } };
   }
@@ -196,12 +218,16 @@ export class AuthnEngine {
     if (!factor) return oktaError(404, 'E0000007', `Not found: Resource not found: ${factorId} (UserFactor)`);
     const passCode = body.passCode;
     if (passCode !== undefined && typeof passCode !== 'string') return malformed('passCode: must be a string');
-    if (factor.kind === 'push') return this.challenge(tx, factor, 'WAITING');
+    if (factor.kind === 'push') {
+      if (passCode !== undefined) return malformed('passCode: not allowed for push');
+      return this.pushVerify(tx, factor);
+    }
     if (passCode === undefined) {
       if (factor.kind === 'sms' || factor.kind === 'call' || factor.kind === 'email')
         tx.sentCode = String(randomInt(1_000_000)).padStart(6, '0');
       return this.challenge(tx, factor);
     }
+    this.counters.passCodes++;
     if (factor.factorType === 'token:software:totp') {
       if (!/^\d{6}$/.test(passCode)) return this.wrongCode();
       const now = timeStep(this.clock.now() / 1000);
@@ -225,6 +251,24 @@ export class AuthnEngine {
     return this.wrongCode();
   }
 
+  /** POST /api/v1/authn/factors/{id}/verify/resend: a new push in the same transaction. */
+  resend(factorId: string, body: Record<string, unknown>): Reply {
+    const tx = this.liveTx(body.stateToken);
+    if (!tx) return invalidToken();
+    const factor = tx.user.factors.find((f) => f.id === factorId);
+    if (!factor) return oktaError(404, 'E0000007', `Not found: Resource not found: ${factorId} (UserFactor)`);
+    if (factor.kind !== 'push' || tx.push?.factorId !== factor.id) return notAllowed();
+    this.counters.pushResends++;
+    return this.sendPush(tx, factor);
+  }
+
+  /** Answers the user's push that is waiting now, as the phone would (control API). False when none waits. */
+  answerPush(login: string, answer: 'approve' | 'reject'): boolean {
+    const push = [...this.txns.values()].find((t) => t.user.config.login.toLowerCase() === login.toLowerCase() && t.push?.state === 'WAITING')?.push;
+    if (push) push.liveAnswer = answer;
+    return push !== undefined;
+  }
+
   /** The code "sent" to a user's SMS/call/email factor in their latest challenge, for tests. */
   sentCode(stateToken: string): string | undefined {
     return this.txns.get(stateToken)?.sentCode;
@@ -242,6 +286,29 @@ export class AuthnEngine {
     if (!entry) return undefined;
     this.sessionTokens.delete(token);
     return entry.expiresAt > this.clock.now() ? entry.user : undefined;
+  }
+
+  /** The first POST sends the push; while it waits, the same URL is the poll. */
+  private pushVerify(tx: Transaction, factor: Factor): Reply {
+    const push = tx.push;
+    if (!push || push.factorId !== factor.id || push.state !== 'WAITING') return this.sendPush(tx, factor);
+    const result = pollPush(push, this.clock.now(), this.counters);
+    if (result === 'APPROVED') return this.success(tx);
+    return this.pushReply(tx, factor, result, result === 'WAITING' ? push.number : undefined);
+  }
+
+  private sendPush(tx: Transaction, factor: Factor): Reply {
+    const script = tx.user.config.push ?? DEFAULT_PUSH_SCRIPT;
+    tx.push = newPush(factor.id, factor.device!, script, this.clock.now() + this.pushLifetimeSeconds * 1000, this.counters);
+    return this.pushReply(tx, factor, 'WAITING', undefined);
+  }
+
+  private pushReply(tx: Transaction, factor: Factor, factorResult: 'WAITING' | 'REJECTED' | 'TIMEOUT', correctAnswer: number | undefined): Reply {
+    const reply = this.challenge(tx, factor, factorResult);
+    const body = reply.body as { _embedded: { factor: Record<string, unknown> }; _links: { next: Record<string, unknown> } };
+    if (correctAnswer !== undefined) body._embedded.factor._embedded = { challenge: { correctAnswer } };
+    if (factorResult === 'WAITING') body._links.next = { ...body._links.next, name: 'poll' };
+    return reply;
   }
 
   private afterPrimary(user: OktaUser): Reply {
@@ -294,11 +361,7 @@ export class AuthnEngine {
     tx.status = 'MFA_CHALLENGE';
     tx.challengeFactorId = factor.id;
     const verify = this.verifyHref(factor);
-    const factorJson = this.factorJson(tx.user, factor) as Record<string, unknown>;
-    if (factor.kind === 'push') {
-      tx.pushAnswer ??= randomInt(10, 100);
-      factorJson._embedded = { challenge: { correctAnswer: tx.pushAnswer } };
-    }
+    const factorJson = this.factorJson(tx.user, factor);
     const body: Record<string, unknown> = {
       stateToken: tx.stateToken,
       expiresAt: isoMillis(tx.expiresAt),
@@ -365,7 +428,7 @@ export class AuthnEngine {
 
   private factorJson(user: OktaUser, f: Factor): Record<string, unknown> {
     const login = user.config.login;
-    const device = { credentialId: login, deviceType: 'SmartPhone_IPhone', name: 'iPhone', platform: 'IOS', version: '17.4' };
+    const device = { credentialId: login, deviceType: 'SmartPhone_IPhone', name: f.device ?? 'iPhone', platform: 'IOS', version: '17.4' };
     const profiles: Record<FactorKind, Record<string, unknown>> = {
       push: device,
       'okta-totp': device,

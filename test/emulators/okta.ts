@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthnEngine, makeUser, oktaError, malformed, type AuthnCounters, type OktaUser, type OktaUserConfig, type Reply } from './okta-authn.js';
 import { type OktaFault, validateOktaFault } from './okta-faults.js';
+import { newPushCounters, validatePushScript } from './okta-push.js';
 import { FaultQueue } from './faults.js';
 import { OAuthServer } from './okta-oauth.js';
 import { Clock, isoMillis, mediaType, parseCookies, pathMatches, randomString, readBody, readControlJson, sendJson, startServer } from './http.js';
@@ -19,6 +20,7 @@ export type { OAuthKnobs, OAuthCounters, DeviceApproval } from './okta-oauth.js'
 export const DEFAULT_CLIENT_ID = '0oa1cliapp0000000x7';
 /** The AWS app instance id (as in its dashboard link /home/amazon_aws/<id>/272), unless given. */
 export const DEFAULT_AWS_APP_INSTANCE_ID = '0oa1awsapp0000000x7';
+export type { PushScript, PushAnswer } from './okta-push.js';
 
 export interface OktaOrgOptions {
   users: OktaUserConfig[];
@@ -85,8 +87,11 @@ export interface OktaOrg {
 }
 
 const newCounters = (): OktaCounters => ({
+  ...newPushCounters(),
   authn: 0,
   verify: 0,
+  passCodes: 0,
+  cancels: 0,
   mfaFailures: 0,
   sessionTokensIssued: 0,
   ssoPages: 0,
@@ -256,6 +261,19 @@ export async function startOktaOrg(opts: OktaOrgOptions): Promise<OktaOrg> {
       if (path === '/__emulator/faults' && m === 'GET') return sendJson(res, 200, org.faults.list());
       if (path === '/__emulator/faults' && m === 'POST') return (org.faults.add(await readControlJson(req)), sendJson(res, 200, org.faults.list()));
       if (path === '/__emulator/faults' && m === 'DELETE') return (org.faults.clear(), sendJson(res, 200, []));
+      if (path === '/__emulator/push' && m === 'POST') {
+        const b = await readControlJson(req);
+        const user = typeof b.login === 'string' ? users.get(b.login.toLowerCase()) : undefined;
+        if (!user) throw new Error('login must name a user of this org');
+        user.config.push = validatePushScript(b);
+        return sendJson(res, 200, user.config.push);
+      }
+      if (path === '/__emulator/push/answer' && m === 'POST') {
+        const b = await readControlJson(req);
+        if (typeof b.login !== 'string' || (b.answer !== 'approve' && b.answer !== 'reject')) throw new Error('needs login and answer approve|reject');
+        const waiting = org.authn.answerPush(b.login, b.answer);
+        return sendJson(res, waiting ? 200 : 404, waiting ? { answered: b.answer } : { error: `no push is waiting for ${b.login}` });
+      }
       if (path === '/__emulator/sessions/expire' && m === 'POST') return (org.expireAllSessions(), sendJson(res, 200, { sessions: 0 }));
       if (path === '/__emulator/clock' && m === 'POST') {
         const b = await readControlJson(req);
@@ -299,6 +317,7 @@ export async function startOktaOrg(opts: OktaOrgOptions): Promise<OktaOrg> {
     if (!/application\/json/i.test(accept))
       return oktaError(406, 'E0000003', 'Not Acceptable', ['Accept must include application/json']);
     const verify = /^\/api\/v1\/authn\/factors\/([A-Za-z0-9]+)\/verify$/.exec(p);
+    const resend = /^\/api\/v1\/authn\/factors\/([A-Za-z0-9]+)\/verify\/resend$/.exec(p);
     const post = async (fn: (b: Record<string, unknown>) => Reply): Promise<Reply> => {
       const b = await jsonBody(req);
       return 'error' in b ? b.error : fn(b.body);
@@ -307,6 +326,7 @@ export async function startOktaOrg(opts: OktaOrgOptions): Promise<OktaOrg> {
     if (m === 'POST' && p === '/api/v1/authn' && !org.oauth.knobs.classicLogin) return oktaError(401, 'E0000004', 'Authentication failed');
     if (m === 'POST' && p === '/api/v1/authn') return post((b) => org.authn.authn(b));
     if (m === 'POST' && verify) return post((b) => org.authn.verify(verify[1]!, url.searchParams, b));
+    if (m === 'POST' && resend) return post((b) => org.authn.resend(resend[1]!, b));
     if (m === 'POST' && p === '/api/v1/authn/skip') return post((b) => org.authn.skip(b));
     if (m === 'POST' && p === '/api/v1/authn/cancel') return post((b) => org.authn.cancel(b));
     if (m === 'POST' && p === '/api/v1/sessions')
