@@ -90,13 +90,15 @@ function runOclif() {
   // at a server (an Okta push waiting for approval) is cancelled: src/lib/interrupt.ts, bounded.
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
     process.once(signal, () => {
+      const stop = () => {
+        process.stderr.write('\nokta-aws: interrupted; every file is as it was before this step. Run the command again to finish.\n');
+        process.exit(code);
+      };
+      if (process.listenerCount('okta-aws:interrupt') === 0) return stop();
       const waits = [];
       process.emit('okta-aws:interrupt', waits);
       const bound = new Promise((done) => setTimeout(done, 3000).unref());
-      Promise.race([Promise.allSettled(waits), bound]).then(() => {
-        process.stderr.write('\nokta-aws: interrupted; every file is as it was before this step. Run the command again to finish.\n');
-        process.exit(code);
-      });
+      Promise.race([Promise.allSettled(waits), bound]).then(stop);
     });
   }
   require('@oclif/core')

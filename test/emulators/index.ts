@@ -11,7 +11,7 @@ import { totpAt } from './totp.js';
 
 export { Clock } from './http.js';
 export { Trust, type SamlRole } from './saml.js';
-export { startOktaOrg, DEFAULT_AWS_APP_INSTANCE_ID, DEFAULT_CLIENT_ID, type OktaOrg, type OktaOrgOptions, type OktaUserConfig } from './okta.js';
+export { startOktaOrg, DEFAULT_AWS_APP_INSTANCE_ID, DEFAULT_CLIENT_ID, type OktaOrg, type OktaOrgOptions, type OktaUserConfig, type PushScript } from './okta.js';
 export { startSts, type Sts, type StsOptions, type StsRoleConfig, type IssuedCredentials } from './sts.js';
 export { startFederation, type Federation } from './federation.js';
 export { totpAt, totpForStep, timeStep } from './totp.js';
