@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HttpClient, HttpRequest } from '../../../src/lib/http.js';
-import { type OktaFactor, chooseTotpFactor, loginWithPassword } from '../../../src/okta/authn.js';
+import { loginWithPassword } from '../../../src/okta/authn.js';
+import { type OktaFactor, chooseTotpFactor } from '../../../src/okta/factors.js';
 
 const origin = 'https://o.okta.com';
 const verify = (id: string) => ({ verify: { href: `${origin}/api/v1/authn/factors/${id}/verify` } });
@@ -24,7 +25,8 @@ function scripted(...answers: { status?: number; body: unknown }[]) {
   return { http, sent };
 }
 
-const login = (codes: string[] = ['123456']) => ({ origin, username: 'alice', password: 'pw', nextCode: async () => codes.shift() ?? '000000' });
+const totpOnly = (nextCode: (afterReuse: boolean) => Promise<string>) => ({ preference: 'totp' as const, nextCode, push: { timeoutMs: 1000, notify: () => undefined } });
+const login = (codes: string[] = ['123456']) => ({ origin, username: 'alice', password: 'pw', mfa: totpOnly(async () => codes.shift() ?? '000000') });
 
 describe('chooseTotpFactor', () => {
   const google: OktaFactor = { id: 'g', factorType: 'token:software:totp', provider: 'GOOGLE', _links: verify('g') };
@@ -48,7 +50,7 @@ describe('chooseTotpFactor', () => {
 describe('loginWithPassword', () => {
   it('sends the password once and returns the session token of a login without MFA', async () => {
     const { http, sent } = scripted({ body: { status: 'SUCCESS', sessionToken: 'st' } });
-    expect(await loginWithPassword(http, login())).toBe('st');
+    expect(await loginWithPassword(http, login())).toEqual({ sessionToken: 'st', factor: 'none' });
     expect(sent).toEqual([{ url: `${origin}/api/v1/authn`, body: { username: 'alice', password: 'pw', options: { multiOptionalFactorEnroll: false, warnBeforePasswordExpired: false } } }]);
   });
 
@@ -57,7 +59,7 @@ describe('loginWithPassword', () => {
       { body: { status: 'MFA_REQUIRED', stateToken: 'state', _embedded: { factors: [{ id: 'g', factorType: 'token:software:totp', provider: 'GOOGLE', _links: verify('g') }] } } },
       { body: { status: 'SUCCESS', sessionToken: 'st2' } },
     );
-    expect(await loginWithPassword(http, login(['012345']))).toBe('st2');
+    expect(await loginWithPassword(http, login(['012345']))).toEqual({ sessionToken: 'st2', factor: 'totp' });
     expect(sent[1]).toEqual({ url: `${origin}/api/v1/authn/factors/g/verify`, body: { stateToken: 'state', passCode: '012345' } });
   });
 
@@ -66,14 +68,14 @@ describe('loginWithPassword', () => {
     await expect(loginWithPassword(http, login())).rejects.toMatchObject({ message: 'Okta reported SUCCESS without a session token', hint: 'Try again; if it persists, report it with --debug output.' });
   });
 
-  it('an interactive challenge after the code says TOTP only', async () => {
+  it('an interactive challenge after the code names the factor setting', async () => {
     const { http } = scripted(
       { body: { status: 'MFA_REQUIRED', stateToken: 's', _embedded: { factors: [{ id: 'g', factorType: 'token:software:totp', provider: 'GOOGLE', _links: verify('g') }] } } },
       { body: { status: 'MFA_CHALLENGE', factorResult: 'WAITING' } },
     );
     await expect(loginWithPassword(http, login())).rejects.toMatchObject({
       message: 'Okta is waiting for an interactive MFA challenge (WAITING)',
-      hint: 'okta-aws answers with TOTP codes only; make sure a Google Authenticator factor is enrolled.',
+      hint: 'okta-aws answers with a TOTP code or an Okta Verify push; choose one with `okta-aws init --factor`.',
       code: 'MFA_CHALLENGE',
     });
   });
@@ -115,7 +117,7 @@ describe('loginWithPassword', () => {
     const reused = { status: 403, body: { errorCode: 'E0000068', errorSummary: 'Invalid Passcode/Answer', errorCauses: [{ errorSummary: 'Each code can only be used once. Please wait for a new code and try again.' }] } };
     const asked: boolean[] = [];
     const { http, sent } = scripted(mfa, reused, reused);
-    const error = await loginWithPassword(http, { origin, username: 'alice', password: 'pw', nextCode: async (afterReuse) => (asked.push(afterReuse), afterReuse ? '222222' : '111111') }).catch((e: unknown) => e);
+    const error = await loginWithPassword(http, { origin, username: 'alice', password: 'pw', mfa: totpOnly(async (afterReuse) => (asked.push(afterReuse), afterReuse ? '222222' : '111111')) }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'E0000068' });
     expect(asked).toEqual([false, true]);
     expect(sent.map((s) => (s.body as { passCode?: string }).passCode)).toEqual([undefined, '111111', '222222']);

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../../src/lib/http.js';
+import type { CodeSource } from '../../../src/okta/authn.js';
 import { type SamlLogin, fetchSamlAssertion } from '../../../src/okta/sso.js';
 import { type Emulators, FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERS, startEmulators, totpForStep, timeStep } from '../../emulators/index.js';
 
@@ -19,17 +20,27 @@ beforeEach(async () => {
 afterEach(() => emu.close());
 
 /** A login as `user` with the fixture secrets; the session cookie kept in `saved`. */
-function login(user: string = FIXTURE_USERS.alice, overrides: Partial<SamlLogin> = {}): SamlLogin {
-  return {
-    ssoUrl: emu.okta.ssoUrl,
-    username: user,
-    password: async () => {
+type LoginOverrides = Partial<SamlLogin> & { password?: () => Promise<string>; nextCode?: CodeSource };
+
+function login(user: string = FIXTURE_USERS.alice, overrides: LoginOverrides = {}): SamlLogin {
+  const {
+    password = async () => {
       events.push('password asked');
       return FIXTURE_PASSWORD;
     },
-    nextCode: async (afterReuse) => {
+    nextCode = async (afterReuse: boolean) => {
       events.push(`code asked${afterReuse ? ' after reuse' : ''}`);
       return emu.currentTotp();
+    },
+    ...rest
+  } = overrides;
+  return {
+    ssoUrl: emu.okta.ssoUrl,
+    username: user,
+    // Asked once a fresh login starts; TOTP only, as before push existed.
+    credentials: async () => {
+      events.push('login');
+      return { password: await password(), mfa: { preference: 'totp', nextCode, push: { timeoutMs: 1000, notify: () => undefined } } };
     },
     session: {
       load: async () => saved,
@@ -42,11 +53,10 @@ function login(user: string = FIXTURE_USERS.alice, overrides: Partial<SamlLogin>
         saved = undefined;
       },
     },
-    onLogin: () => events.push('login'),
     wait: async (ms, say) => {
       events.push(`wait: ${say(Math.ceil(ms / 1000))}`);
     },
-    ...overrides,
+    ...rest,
   };
 }
 
@@ -105,7 +115,7 @@ describe('fetchSamlAssertion', () => {
     ['a factor to enroll', {}, FIXTURE_USERS.mfaEnroll, { message: `Okta requires ${FIXTURE_USERS.mfaEnroll} to enroll a second factor first`, code: 'MFA_ENROLL' }],
     ['push only', {}, FIXTURE_USERS.pushOnly, { message: `No TOTP factor (Google Authenticator or Okta Verify code) is enrolled for ${FIXTURE_USERS.pushOnly}; Okta offers: Okta Verify push`, code: 'NO_TOTP_FACTOR' }],
   ] as const)('fails in one line for %s', async (_, overrides, user, expected) => {
-    const error = await fetchSamlAssertion(await http(), login(user, overrides as Partial<SamlLogin>)).catch((e: unknown) => e);
+    const error = await fetchSamlAssertion(await http(), login(user, overrides as LoginOverrides)).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'UserError', ...expected });
     expect((error as { hint: string }).hint).toMatch(/okta-aws init|127\.0\.0\.1/);
     expect(saved).toBeUndefined();
