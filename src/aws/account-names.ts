@@ -49,8 +49,9 @@ export async function fetchAccountNames(input: { signin: string; samlResponse: s
       body: body.toString(),
       redirect: 'manual',
     });
-    // With a single role AWS skips the selection page and redirects to the console: no names to read.
-    if (response.status >= 300 && response.status < 400) return { problem: 'AWS sent no account list (one role only)' };
+    // With a single role AWS skips the selection page and redirects to the console: nothing to
+    // read, and nothing wrong either, so no warning.
+    if (response.status >= 300 && response.status < 400) return { names: {} };
     if (response.status !== 200) return { problem: `AWS answered ${response.status}` };
     const names = parseSigninPage(await response.text());
     return names ? { names } : { problem: 'the page is in a format okta-aws does not know' };

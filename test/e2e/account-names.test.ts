@@ -82,6 +82,15 @@ describe('account names from the AWS sign-in page', () => {
     expect(emu.federation.counters.samlPage).toBe(2);
   });
 
+  it('a single-role user (AWS redirects instead of listing accounts) refreshes without a warning', async () => {
+    const env = { ...box.env, OKTA_AWS_SECRET_STORE: 'env', OKTA_AWS_SSO_URL: emu.okta.ssoUrl, OKTA_AWS_USERNAME: FIXTURE_USERS.noMfa, OKTA_AWS_PASSWORD: FIXTURE_PASSWORD, OKTA_AWS_HOME: `${box.home}/single` };
+    const run = await runCli(['refresh', '--json'], { env });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).profiles).toHaveLength(1);
+    expect(emu.federation.counters.samlPage).toBe(1);
+    expect(run.stderr).not.toMatch(/account names/);
+  });
+
   it('account_aliases in settings win over the page', async () => {
     const settings = JSON.parse(await readFile(box.settings, 'utf8'));
     await writeFile(box.settings, JSON.stringify({ ...settings, account_aliases: { '111111111111': 'mine' } }));
