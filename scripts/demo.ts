@@ -1,6 +1,6 @@
 /**
  * `npm run demo`: the whole user journey — init → refresh → roles → assume → console-url →
- * credential-process — then the same on an Identity Engine org through the device flow, against the bundled emulated Okta org, STS and federation endpoint on
+ * credential-process — then a push login with a number challenge, and the same on an Identity Engine org through the device flow, against the bundled emulated Okta org, STS and federation endpoint on
  * loopback, in a throwaway HOME. Secrets are masked in what it shows.
  */
 import { spawn } from 'node:child_process';
@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CLIENT_ID, FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERNAME, startEmulators } from '../test/emulators/index.js';
+import { DEFAULT_CLIENT_ID, FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERNAME, FIXTURE_USERS, startEmulators } from '../test/emulators/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin', 'run.js');
@@ -91,23 +91,33 @@ try {
   await step('7. refresh --mode process', 'profiles now call okta-aws themselves, so every SDK refreshes on its own', ['refresh', '--mode', 'process']);
   console.log(`  Total Okta password logins: ${emu.okta.counters.authn}, TOTP verifications: ${emu.okta.counters.verify}.`);
 
+  // A user whose org allows only Okta Verify push: the phone shows three numbers, and the one to tap
+  // is on stderr (this emulated phone taps it after a few polls).
+  emu.okta.users.get(FIXTURE_USERS.pushOnly)!.config.push = { answer: 'approve', afterPolls: 2, numberChallenge: 42 };
+  const push: NodeJS.ProcessEnv = { OKTA_AWS_HOME: join(home, 'push'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials-push') };
+  await step('8. init --factor push', 'signed in with a password and an Okta Verify push with a number challenge; no TOTP secret stored', [
+    'init', '--sso-url', emu.okta.ssoUrl, '--username', FIXTURE_USERS.pushOnly, '--factor', 'push',
+  ], { ...push, OKTA_AWS_PASSWORD: FIXTURE_PASSWORD });
+  await step('9. refresh', 'reused the Okta session the push earned: no second push', ['refresh'], push);
+  console.log(`  Pushes sent: ${emu.okta.counters.pushesSent}.`);
+
   // The same user on an Identity Engine org that refuses the password login: one browser login
   // (the device flow; this emulated org approves it at once, as a person in the browser would), then
   // refreshes on the rotating refresh token.
   console.log(`\n━━ Identity Engine org (${idx.okta.url}): the classic login is refused, the device flow is used instead`);
   const oie: NodeJS.ProcessEnv = { ...idx.env, OKTA_AWS_HOME: join(home, 'oie'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials-oie') };
   await step(
-    '8. init (classic) on the Identity Engine org',
+    '10. init (classic) on the Identity Engine org',
     'refused in one line that names the fix (expected to fail)',
     ['init', '--sso-url', idx.okta.ssoUrl, '--username', FIXTURE_USERNAME],
     { ...oie, OKTA_AWS_PASSWORD: FIXTURE_PASSWORD, OKTA_AWS_TOTP_SECRET: FIXTURE_TOTP_SECRET },
     1,
   );
-  await step('9. init --flow device', 'signed in once through the browser (URL and code on stderr); no password, no TOTP secret; the refresh token went to the store', [
+  await step('11. init --flow device', 'signed in once through the browser (URL and code on stderr); no password, no TOTP secret; the refresh token went to the store', [
     'init', '--sso-url', idx.okta.ssoUrl, '--username', FIXTURE_USERNAME, '--flow', 'device', '--client-id', DEFAULT_CLIENT_ID,
   ], oie);
-  await step('10. refresh', 'used the refresh token (rotated), no browser', ['refresh'], oie);
-  await step('11. credential-process', 'served from the cache', ['credential-process', 'okta-111111111111-Admin'], oie);
+  await step('12. refresh', 'used the refresh token (rotated), no browser', ['refresh'], oie);
+  await step('13. credential-process', 'served from the cache', ['credential-process', 'okta-111111111111-Admin'], oie);
   const o = idx.okta.oauth.counters;
   console.log(`  Device logins (browser): ${o.deviceLogins}, refresh-token uses: ${o.refreshTokenUses}, password logins: ${idx.okta.counters.authn}.`);
   console.log(`\n${failed ? '✖ Something failed above.' : '✔ The whole journey worked.'}`);
