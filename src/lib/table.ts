@@ -3,6 +3,9 @@ export interface ProfileRow {
   profile: string;
   roleArn: string;
   expiration?: string | null;
+  /** For `account: true`: the alias, else the id, in an ACCOUNT column. */
+  accountId?: string;
+  accountAlias?: string | null;
 }
 
 export interface ListingOptions {
@@ -10,6 +13,8 @@ export interface ListingOptions {
   columns: number | undefined;
   /** Whether the listing has an expiry column (init's verify has no credentials yet). */
   expiry: boolean;
+  /** An ACCOUNT column (alias or id) on a terminal wide enough for it; scripts' rows stay as they were. */
+  account?: boolean;
   now?: number;
 }
 
@@ -26,16 +31,24 @@ export function profileListing(rows: ProfileRow[], options: ListingOptions): str
     return rows.map((r) => [r.profile, r.roleArn, ...(options.expiry ? [r.expiration ? `expires ${r.expiration}` : 'no live credentials'] : [])].join('\t') + '\n').join('');
   }
   const now = options.now ?? Date.now();
-  const header = ['PROFILE', 'ROLE ARN', ...(options.expiry ? ['EXPIRES'] : [])];
-  const body = rows.map((r) => [r.profile, r.roleArn, ...(options.expiry ? [r.expiration ? relativeExpiry(r.expiration, now) : 'no live credentials'] : [])]);
+  const account = options.account === true;
+  const header = ['PROFILE', ...(account ? ['ACCOUNT'] : []), 'ROLE ARN', ...(options.expiry ? ['EXPIRES'] : [])];
+  const body = rows.map((r) => [
+    r.profile,
+    ...(account ? [r.accountAlias ?? r.accountId ?? ''] : []),
+    r.roleArn,
+    ...(options.expiry ? [r.expiration ? relativeExpiry(r.expiration, now) : 'no live credentials'] : []),
+  ]);
+  const arn = account ? 2 : 1;
   const width = (i: number) => Math.max(...[header, ...body].map((cells) => (cells[i] ?? '').length));
-  const profileWidth = width(0);
-  const expiryWidth = options.expiry ? width(2) : 0;
-  const fixed = profileWidth + GAP.length + (options.expiry ? GAP.length + expiryWidth : 0);
-  const arnWidth = Math.min(width(1), Math.max(MIN_ARN, options.columns - fixed));
+  const widths = header.map((_, i) => width(i));
+  const fixed = widths.reduce((sum, w, i) => (i === arn ? sum : sum + w + GAP.length), 0);
+  // On a narrow terminal the ARN (with the account in it) matters more than a column of its own.
+  if (account && fixed + MIN_ARN > options.columns) return profileListing(rows, { ...options, account: false });
+  widths[arn] = Math.min(widths[arn]!, Math.max(MIN_ARN, options.columns - fixed));
   return [header, ...body]
     .map((cells) => {
-      const line = [cells[0]!.padEnd(profileWidth), fit(cells[1]!, arnWidth).padEnd(arnWidth), ...(options.expiry ? [cells[2]!] : [])];
+      const line = cells.map((cell, i) => (i === arn ? fit(cell, widths[i]!) : cell).padEnd(i === cells.length - 1 ? 0 : widths[i]!));
       return line.join(GAP).trimEnd() + '\n';
     })
     .join('');

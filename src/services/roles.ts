@@ -37,7 +37,7 @@ export async function listRoles(env: NodeJS.ProcessEnv = process.env, now = Date
 /** What `roles` prints: the rows as JSON, a table fitted to `columns` (a terminal), or tab-separated rows. */
 export function rolesOutput(rows: RoleRow[], json: boolean, columns: number | undefined): string {
   if (json) return `${JSON.stringify(rows, null, 2)}\n`;
-  return profileListing(rows, { columns, expiry: true });
+  return profileListing(rows, { columns, expiry: true, account: true });
 }
 
 /** The profile names of the last refresh, for shell completion: the cache only, never the network. */

@@ -34,6 +34,12 @@ describe('profile tables', () => {
     const column = lines[0]!.indexOf('ROLE ARN');
     for (const line of lines.slice(1)) expect(line.indexOf('arn:')).toBe(column);
 
+    const wide = await onTerminal(['roles'], 140);
+    expect(wide.code, wide.stderr).toBe(0);
+    expect(wide.stdout.split('\n')[0]).toMatch(/^PROFILE {2,}ACCOUNT {2,}ROLE ARN {2,}EXPIRES$/);
+    expect(wide.stdout).toMatch(/^okta-111111111111-Admin {2,}acme-prod {2,}arn:aws:iam::111111111111:role\/Admin /m);
+    expect(wide.stdout).toMatch(/^okta-222222222222-Auditor {2,}222222222222 {2,}arn:/m);
+
     const narrow = await onTerminal(['roles'], 80);
     expect(narrow.code, narrow.stderr).toBe(0);
     const rows = narrow.stdout.trimEnd().split('\n');

@@ -45,4 +45,22 @@ describe('profileListing', () => {
     expect(text).toContain('  arn:aws:iam::1111111…ole/team/dev/Deployer  expired 3m ago');
     expect(text).toContain('in 11h 59m');
   });
+
+  it('adds an ACCOUNT column (alias, else id) on a terminal only', () => {
+    const named = [
+      { ...rows[0]!, accountId: '111111111111', accountAlias: 'acme-prod' },
+      { ...rows[2]!, accountId: '222222222222', accountAlias: null },
+    ];
+    expect(profileListing(named, { columns: 120, expiry: true, account: true, now })).toBe(
+      [
+        'PROFILE                    ACCOUNT       ROLE ARN                                EXPIRES',
+        'okta-111111111111-Admin    acme-prod     arn:aws:iam::111111111111:role/Admin    in 11h 59m',
+        'okta-222222222222-Auditor  222222222222  arn:aws:iam::222222222222:role/Auditor  no live credentials',
+        '',
+      ].join('\n'),
+    );
+    expect(profileListing(named, { columns: undefined, expiry: true, account: true, now })).toBe(profileListing(named, { columns: undefined, expiry: true, now }));
+    // Too narrow for it: the column goes before the ARN would be cut below its minimum.
+    expect(profileListing(named, { columns: 80, expiry: true, account: true, now })).toBe(profileListing(named, { columns: 80, expiry: true, now }));
+  });
 });
