@@ -155,11 +155,13 @@ describe('command-line mistakes', () => {
     expect(emu.okta.counters.authn).toBe(0);
   });
 
-  it('a missing argument is reported by the command, before the prerun hook tries to refresh', async () => {
-    const run = await runCli(['assume'], { env: box.env });
+  // `assume` without a target now picks or lists roles (#12), so the required argument is credential-process's.
+  it('a missing argument is reported by the command in one line, exit 2, before any login', async () => {
+    const run = await runCli(['credential-process'], { env: box.env });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^okta-aws: Missing 1 required arg: target/);
+    expect(run.stderr).toMatch(/^okta-aws: Missing 1 required arg: profile/);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(emu.okta.counters.authn).toBe(0);
   });
 });
 

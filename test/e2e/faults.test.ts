@@ -72,8 +72,9 @@ describe('settings that cannot work fail before anything is sent', () => {
     await expectUntouched();
   });
 
-  it('a settings file without the TOTP secret', async () => {
-    await writePythonSettings(box, emu, { google_2fa_totp: undefined });
+  // With mfa_factor auto a missing secret means push (#10); with totp it must fail before anything is sent.
+  it('a settings file without the TOTP secret, when TOTP is the factor', async () => {
+    await writePythonSettings(box, emu, { google_2fa_totp: undefined, mfa_factor: 'totp' });
     expectFailure(await refresh(), { what: /No TOTP secret for alice@example\.com in the file store/, next: /run `okta-aws init`/ });
     expect(emu.okta.counters.verify).toBe(0);
     await expectUntouched();
