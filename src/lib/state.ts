@@ -8,7 +8,7 @@ import { stateFile } from './paths.js';
 export interface State {
   /** Per role ARN, the DurationSeconds STS last accepted: the next refresh asks for it directly. */
   role_durations?: Record<string, number>;
-  /** Per Okta user, the last TOTP time step sent: Okta refuses a step it has seen. */
+  /** Per Okta user at an org (`user@scheme:host`), the last TOTP time step sent: that org refuses a step it has seen. */
   totp_steps?: Record<string, number>;
   /** Per Okta origin, `pipeline` of /.well-known/okta-organization: `idx` (Identity Engine) or `v1` (Classic). */
   org_pipelines?: Record<string, string>;

@@ -3,6 +3,7 @@ import { type NameCollision, profileNames, profilePrefix } from '../aws/profile-
 import type { GrantedRole } from '../aws/types.js';
 import { UserError } from '../lib/errors.js';
 import { type HttpClient, createHttpClient } from '../lib/http.js';
+import { sessionOwner } from '../lib/identity.js';
 import { configName } from '../lib/paths.js';
 import { registerSecret } from '../lib/log.js';
 import { orgPipeline } from '../okta/organization.js';
@@ -90,7 +91,7 @@ async function classicSamlResponse(http: HttpClient, config: Config, env: NodeJS
           password,
           mfa: {
             preference: config.mfaFactor,
-            nextCode: totpSecret === undefined ? undefined : totpCodeSource(config.username, async () => totpSecret, env, reporter.wait),
+            nextCode: totpSecret === undefined ? undefined : totpCodeSource(sessionOwner(config.ssoUrl, config.username), async () => totpSecret, env, reporter.wait),
             pushDevice: config.pushDevice,
             push: { timeoutMs: config.pushTimeoutSeconds * 1000, notify: (line) => reporter.attention(line) },
           },

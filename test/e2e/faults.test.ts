@@ -5,6 +5,7 @@
  * locked out, password expired, no TOTP factor and MFA not enrolled are in core.test.ts.)
  * Part 2 (STS, the files themselves, Ctrl-C) is faults-files.test.ts.
  */
+import { sessionOwner } from '../../src/lib/identity.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -245,7 +246,7 @@ describe('a TOTP code that was already used', () => {
     expect(emu.okta.counters.verify - before.verify).toBe(2); // ... then the next step, accepted
     expect(emu.okta.users.get(FIXTURE_USERNAME)!.lastTotpStep).toBe(used + 1);
     const state = JSON.parse(await readFile(join(box.env.OKTA_AWS_HOME!, 'state.json'), 'utf8'));
-    expect(state.totp_steps[FIXTURE_USERNAME]).toBe(used + 1);
+    expect(state.totp_steps[sessionOwner(emu.okta.ssoUrl, FIXTURE_USERNAME)]).toBe(used + 1);
   });
 });
 
