@@ -56,27 +56,6 @@ export function parseAssertion(xml: string): SamlAssertion {
   return result;
 }
 
-/** The partition (and region, for regional sign-in endpoints) that Okta's form posts to. */
-export function partitionFromFormAction(action?: string): { partition: Partition; region?: string } {
-  let host: string;
-  try {
-    host = new URL(action ?? '').hostname.toLowerCase();
-  } catch {
-    return { partition: 'aws' }; // absent or not a URL: the commercial partition, as Okta's default app
-  }
-  const suffixes: [string, Partition][] = [
-    ['signin.aws.amazon.com', 'aws'],
-    ['signin.amazonaws-us-gov.com', 'aws-us-gov'],
-    ['signin.amazonaws.cn', 'aws-cn'],
-  ];
-  for (const [suffix, partition] of suffixes) {
-    if (host === suffix) return { partition };
-    const region = host.endsWith(`.${suffix}`) ? host.slice(0, -suffix.length - 1) : undefined;
-    if (region && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) return { partition, region };
-  }
-  return { partition: 'aws' };
-}
-
 function badSaml(message: string): UserError {
   return new UserError(message, {
     hint: 'Okta sent an assertion okta-aws cannot use; run again with --debug and report it, or ask your Okta admin to check the AWS app.',
@@ -89,18 +68,16 @@ function parseXml(xml: string): Element {
   let doc;
   try {
     doc = new DOMParser({
-      // Warnings too: a half-parsed assertion could silently drop roles.
+      // Warnings too: a half-parsed assertion could silently drop roles. Throwing ends the parse.
       onError: (level, message) => {
-        problem ??= `${level}: ${message}`;
+        problem = `${level}: ${message}`;
         throw new Error(message);
       },
     }).parseFromString(xml, 'text/xml');
-  } catch (error) {
-    problem ??= error instanceof Error ? error.message : String(error);
+  } catch {
+    // xmldom reports every problem through onError first, so `problem` says what it was.
   }
-  if (problem !== undefined || !doc?.documentElement) {
-    throw badSaml(`The SAML assertion from Okta is not well-formed XML (${(problem ?? 'no root element').split('\n')[0]})`);
-  }
+  if (!doc?.documentElement) throw badSaml(`The SAML assertion from Okta is not well-formed XML (${String(problem).split('\n')[0]})`);
   // SAML never carries a DTD; refusing one rules out entity tricks.
   if (doc.doctype) throw badSaml('The SAML assertion from Okta contains a DOCTYPE, which SAML never has');
   return doc.documentElement;
@@ -109,10 +86,9 @@ function parseXml(xml: string): Element {
 function children(parent: Element, ns: string, localName: string): Element[] {
   const found: Element[] = [];
   for (let node = parent.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === node.ELEMENT_NODE) {
-      const element = node as Element;
-      if (element.namespaceURI === ns && element.localName === localName) found.push(element);
-    }
+    // Only elements have a namespace: text, comments and processing instructions never match.
+    const element = node as Element;
+    if (element.namespaceURI === ns && element.localName === localName) found.push(element);
   }
   return found;
 }

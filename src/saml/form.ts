@@ -43,7 +43,7 @@ export function extractSamlForm(html: string): SamlForm {
     });
   }
 
-  const form: SamlForm = { samlResponse: samlResponse.replace(/\s+/g, '') };
+  const form: SamlForm = { samlResponse: samlResponse.replace(/\s/g, '') };
   if (relayState !== undefined && relayState !== '') form.relayState = relayState;
   if (action !== undefined && action.trim() !== '') form.action = action.trim();
   return form;
@@ -51,20 +51,22 @@ export function extractSamlForm(html: string): SamlForm {
 
 /** Base64 SAMLResponse → the XML text of the Response. */
 export function decodeSamlResponse(base64: string): string {
-  const compact = base64.replace(/\s+/g, '');
-  if (compact === '' || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
+  const compact = base64.replace(/\s/g, '');
+  // Buffer.from would skip what is not base64 and accept missing padding: check first.
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
     throw new UserError('The SAMLResponse from Okta is not valid base64', {
       hint: 'Okta sent something other than a SAML assertion; run again with --debug and report it.',
       code: 'BAD_SAML',
     });
   }
-  let xml: string;
+  let xml: string | undefined;
   try {
     xml = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(compact, 'base64'));
   } catch {
-    xml = '';
+    // Not UTF-8: not XML either, said below.
   }
-  if (!xml.replace(/^\uFEFF/, '').trimStart().startsWith('<')) {
+  // TextDecoder has dropped a byte-order mark; trimStart() drops blank lines before the XML.
+  if (xml === undefined || !xml.trimStart().startsWith('<')) {
     throw new UserError('The SAMLResponse from Okta does not decode to XML', {
       hint: 'Okta sent something other than a SAML assertion; run again with --debug and report it.',
       code: 'BAD_SAML',

@@ -14,12 +14,12 @@ export interface Tag {
 /** Every start tag in the page, with lower-cased names and entity-decoded attribute values. */
 export function* scanTags(html: string): Generator<Tag> {
   let i = 0;
-  while (i < html.length) {
+  for (;;) {
     const lt = html.indexOf('<', i);
     if (lt < 0) return;
     if (html.startsWith('<!--', lt)) {
       const end = html.indexOf('-->', lt + 4);
-      if (end < 0) return;
+      if (end === -1) return;
       i = end + 3;
       continue;
     }
@@ -45,8 +45,9 @@ export function* scanTags(html: string): Generator<Tag> {
 function readAttributes(html: string, start: number): { attributes: Map<string, string>; end: number } {
   const attributes = new Map<string, string>();
   let i = start;
+  // charAt past the end is '', which no class matches: these loops stop there by themselves.
   const skipSpace = () => {
-    while (i < html.length && /[\s/]/.test(html.charAt(i))) i += 1;
+    while (/[\s/]/.test(html.charAt(i))) i += 1;
   };
   for (;;) {
     skipSpace();
@@ -55,15 +56,15 @@ function readAttributes(html: string, start: number): { attributes: Map<string, 
     const nameStart = i;
     while (i < html.length && !/[\s/>=]/.test(html.charAt(i))) i += 1;
     const attrName = html.slice(nameStart, i).toLowerCase();
-    while (i < html.length && /\s/.test(html.charAt(i))) i += 1;
+    while (/\s/.test(html.charAt(i))) i += 1;
     let value = '';
     if (html.charAt(i) === '=') {
       i += 1;
-      while (i < html.length && /\s/.test(html.charAt(i))) i += 1;
+      while (/\s/.test(html.charAt(i))) i += 1;
       const quote = html.charAt(i);
       if (quote === '"' || quote === "'") {
         const close = html.indexOf(quote, i + 1);
-        const stop = close < 0 ? html.length : close;
+        const stop = close === -1 ? html.length : close;
         value = html.slice(i + 1, stop);
         i = stop + 1;
       } else {

@@ -32,7 +32,7 @@ function fromAccountDivs(html: string): AccountNames | undefined {
   for (const tag of scanTags(html)) {
     if (tag.name !== 'div' || !(tag.attributes.get('class') ?? '').split(/\s+/).includes('saml-account-name')) continue;
     const close = html.indexOf('<', tag.end);
-    const label = parseLabel(decodeEntities(html.slice(tag.end, close < 0 ? html.length : close)));
+    const label = parseLabel(decodeEntities(html.slice(tag.end, close === -1 ? html.length : close)));
     if (!label) continue;
     names[label[0]] = label[1];
     found = true;

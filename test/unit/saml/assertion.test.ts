@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAssertion, partitionFromFormAction } from '../../../src/saml/assertion.js';
+import { parseAssertion } from '../../../src/saml/assertion.js';
 import { thrown } from '../../helpers/user-error.js';
 
 const P = 'arn:aws:iam::111111111111:saml-provider/Okta';
@@ -159,19 +159,113 @@ describe('parseAssertion', () => {
   });
 });
 
-describe('partitionFromFormAction', () => {
+describe('parseAssertion, the optional parts and the limits', () => {
+  const AS = 'urn:oasis:names:tc:SAML:2.0:assertion';
+  const BAD_SAML_HINT = 'Okta sent an assertion okta-aws cannot use; run again with --debug and report it, or ask your Okta admin to check the AWS app.';
+  const role = { roleArn: R, principalArn: P, accountId: '111111111111', roleName: 'Admin', partition: 'aws' };
+  /** The fixture with its two NotOnOrAfter limits replaced (undefined: the attribute left out). */
+  const limits = (conditions: string | undefined, data: string | undefined) =>
+    samlResponse()
+      .replace(' NotOnOrAfter="2026-01-01T00:04:30.000Z"', conditions === undefined ? '' : ` NotOnOrAfter="${conditions}"`)
+      .replace('<saml2:SubjectConfirmationData NotOnOrAfter="2026-01-01T00:05:00.000Z"', data === undefined ? '<saml2:SubjectConfirmationData' : `<saml2:SubjectConfirmationData NotOnOrAfter="${data}"`);
+
+  it('leaves out what the Response does not carry', () => {
+    const xml = limits(undefined, undefined)
+      .replace(/<saml2:Attribute Name="https:\/\/aws.amazon.com\/SAML\/Attributes\/RoleSessionName"[\s\S]*?<\/saml2:Attribute>/, '')
+      .replace(' Destination="https://signin.aws.amazon.com/saml"', '');
+    expect(parseAssertion(xml)).toStrictEqual({ roles: [role] });
+  });
+
+  it('leaves out an empty RoleSessionName, and trims the values it reads', () => {
+    expect(parseAssertion(samlResponse({ sessionName: '' })).roleSessionName).toBeUndefined();
+    expect('roleSessionName' in parseAssertion(samlResponse({ sessionName: '' }))).toBe(false);
+    const padded = parseAssertion(samlResponse({ sessionName: '\n  jane@example.com\n', duration: ' 43200 ', roles: [`\n  ${P},${R}\n`] }));
+    expect(padded).toMatchObject({ roleSessionName: 'jane@example.com', sessionDuration: 43200, roles: [role] });
+  });
+
   it.each([
-    ['https://signin.aws.amazon.com/saml', { partition: 'aws' }],
-    ['https://us-west-2.signin.aws.amazon.com/saml', { partition: 'aws', region: 'us-west-2' }],
-    ['https://ap-southeast-2.signin.aws.amazon.com/saml', { partition: 'aws', region: 'ap-southeast-2' }],
-    ['https://signin.amazonaws-us-gov.com/saml', { partition: 'aws-us-gov' }],
-    ['https://us-gov-west-1.signin.amazonaws-us-gov.com/saml', { partition: 'aws-us-gov', region: 'us-gov-west-1' }],
-    ['https://signin.amazonaws.cn/saml', { partition: 'aws-cn' }],
-    ['https://SIGNIN.AMAZONAWS.CN/saml', { partition: 'aws-cn' }],
-    ['https://evil.example/signin.aws.amazon.com/saml', { partition: 'aws' }],
-    ['not a url', { partition: 'aws' }],
-    [undefined, { partition: 'aws' }],
-  ])('%s → %j', (action, expected) => {
-    expect(partitionFromFormAction(action)).toEqual(expected);
+    ['the earlier of Conditions and SubjectConfirmationData (Conditions)', limits('2026-01-01T00:04:30Z', '2026-01-01T00:05:00Z'), '2026-01-01T00:04:30Z'],
+    ['the earlier of Conditions and SubjectConfirmationData (the data)', limits('2026-01-01T00:05:00Z', '2026-01-01T00:03:00Z'), '2026-01-01T00:03:00Z'],
+    ['SubjectConfirmationData alone', limits(undefined, '2026-01-01T00:02:00Z'), '2026-01-01T00:02:00Z'],
+    ['Conditions alone', limits('2026-01-01T00:01:00Z', undefined), '2026-01-01T00:01:00Z'],
+  ])('takes as NotOnOrAfter %s', (_what, xml, expected) => {
+    expect(parseAssertion(xml).notOnOrAfter).toEqual(new Date(expected));
+  });
+
+  it('has no NotOnOrAfter when neither limit is given', () => {
+    expect('notOnOrAfter' in parseAssertion(limits(undefined, undefined))).toBe(false);
+  });
+
+  it.each([
+    ['in Conditions', limits('soon', '2026-01-01T00:05:00Z'), 'soon'],
+    ['in SubjectConfirmationData, after a Conditions without one', limits(undefined, 'tomorrow'), 'tomorrow'],
+  ])('rejects an invalid NotOnOrAfter %s, naming it', (_what, xml, stamp) => {
+    const error = thrown(() => parseAssertion(xml));
+    expect(error.message).toBe(`The SAML assertion has an invalid NotOnOrAfter "${stamp}"`);
+    expect(error.hint).toBe(BAD_SAML_HINT);
+    expect(error.code).toBe('BAD_SAML');
+  });
+
+  it('reads a Destination only from a Response, not from a bare Assertion', () => {
+    const xml = samlResponse();
+    const bare = xml.slice(xml.indexOf('<saml2:Assertion'), xml.indexOf('</saml2:Assertion>') + '</saml2:Assertion>'.length).replace('<saml2:Assertion ', '<saml2:Assertion Destination="https://evil.example/saml" ');
+    expect('destination' in parseAssertion(bare)).toBe(false);
+  });
+
+  it('keeps the first provider of a role granted through two', () => {
+    const other = 'arn:aws:iam::111111111111:saml-provider/OktaBackup';
+    expect(parseAssertion(samlResponse({ roles: [`${P},${R}`, `${other},${R}`] })).roles).toStrictEqual([role]);
+    expect(parseAssertion(samlResponse({ roles: [`${other},${R}`, `${P},${R}`] })).roles[0]?.principalArn).toBe(other);
+  });
+
+  it.each(['x3600', '3600x', '-1', '1.5', ''])('rejects the SessionDuration %j', (duration) => {
+    const error = thrown(() => parseAssertion(samlResponse({ duration })));
+    expect(error.message).toBe(`The SAML SessionDuration "${duration}" is not a whole number of seconds`);
+    expect(error.hint).toBe(BAD_SAML_HINT);
+  });
+
+  it('names the fix for a malformed role value', () => {
+    expect(thrown(() => parseAssertion(samlResponse({ roles: [R] }))).hint).toBe(
+      'Ask your Okta admin to fix the role mapping of the AWS app: each value must be "arn:aws:iam::<account>:saml-provider/<name>,arn:aws:iam::<account>:role/<name>".',
+    );
+  });
+
+  it.each([
+    ['an element of the assertion namespace other than Assertion', `<saml2:Issuer xmlns:saml2="${AS}">x</saml2:Issuer>`, 'saml2:Issuer'],
+    ['an Assertion in another namespace', '<Assertion xmlns="urn:example"/>', 'Assertion'],
+    ['an element of the protocol namespace other than Response', '<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>', 'samlp:LogoutResponse'],
+    ['a Response in another namespace', '<Response xmlns="urn:example"/>', 'Response'],
+  ])('refuses a root that is %s', (_what, xml, tag) => {
+    const error = thrown(() => parseAssertion(xml));
+    expect(error.message).toBe(`The SAML document's root is <${tag}>, not a SAML 2.0 Response`);
+    expect(error.hint).toBe(BAD_SAML_HINT);
+  });
+
+  it.each([
+    ['an unclosed root', samlResponse().replace('</saml2p:Response>', ''), 'fatalError: unclosed xml tag(s): saml2p:Response'],
+    ['no root at all', '<?xml version="1.0"?>', 'fatalError: missing root element'],
+    ['an HTML entity XML does not know', samlResponse({ sessionName: 'jane&nbsp;doe' }), 'error: entity not found:&nbsp;'],
+  ])('says what is wrong with XML that is not well-formed: %s', (_what, xml, problem) => {
+    const error = thrown(() => parseAssertion(xml));
+    expect(error.message).toBe(`The SAML assertion from Okta is not well-formed XML (${problem})`);
+    expect(error.hint).toBe(BAD_SAML_HINT);
+    expect(error.code).toBe('BAD_SAML');
+  });
+
+  it('reads a Response without a Status as a success, and one whose Status has no code as a failure', () => {
+    expect(parseAssertion(samlResponse().replace(/<saml2p:Status>.*<\/saml2p:Status>/, '')).roles).toStrictEqual([role]);
+    const error = thrown(() => parseAssertion(samlResponse().replace(/<saml2p:StatusCode [^>]*\/>/, '')));
+    expect(error.message).toBe("Okta's SAML Response reports a failure (no StatusCode)");
+    expect(error.hint).toBe('Sign in to the AWS app once in a browser to see why, or ask your Okta admin.');
+    expect(error.code).toBe('BAD_SAML');
+  });
+
+  it('says so when a Response holds no Assertion, encrypted or not', () => {
+    const none = thrown(() => parseAssertion(samlResponse().replace(/<saml2:Assertion [\s\S]*<\/saml2:Assertion>/, '')));
+    expect(none.message).toBe('The SAML Response from Okta holds no Assertion');
+    expect(none.hint).toBe(BAD_SAML_HINT);
+    const encrypted = thrown(() => parseAssertion(samlResponse().replace(/<saml2:Assertion [\s\S]*<\/saml2:Assertion>/, `<saml2:EncryptedAssertion xmlns:saml2="${AS}"><x/></saml2:EncryptedAssertion>`)));
+    expect(encrypted.hint).toBe('Ask your Okta admin to turn off assertion encryption for the AWS app.');
+    expect(encrypted.code).toBe('BAD_SAML');
   });
 });

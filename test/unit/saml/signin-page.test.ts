@@ -49,3 +49,29 @@ describe('parseSigninPage', () => {
     expect(parseSigninPage('<div class="saml-account-names">Account: 111111111111</div>')).toBeUndefined();
   });
 });
+
+describe('parseSigninPage, edge cases of both formats', () => {
+  const encoded = (data: unknown) => Buffer.from(JSON.stringify(data)).toString('base64');
+
+  it.each<[string, string, Record<string, string | null> | undefined]>([
+    ['a meta tag after other meta tags', `<meta name="description" content="x"><meta name="data" content="${encoded({ roles_accounts: { '111111111111': [] } })}">`, { '111111111111': null }],
+    ['data on a tag that is not meta', `<link name="data" content="${encoded({ roles_accounts: { '111111111111': [] } })}">`, undefined],
+    ['meta data without content', '<meta name="data">', undefined],
+    ['meta JSON null', `<meta name="data" content="${encoded(null)}">`, undefined],
+    ['meta roles_accounts null', `<meta name="data" content="${encoded({ roles_accounts: null })}">`, undefined],
+    ['meta roles_accounts a string', `<meta name="data" content="${encoded({ roles_accounts: '111111111111' })}">`, undefined],
+    ['meta roles_accounts without an account', `<meta name="data" content="${encoded({ roles_accounts: { 'Choose a role': [] } })}">`, undefined],
+    [
+      'the account divs when the meta data holds no account',
+      `<meta name="data" content="${encoded({ roles_accounts: {} })}"><div class="saml-account-name">Account: prod (111111111111)</div>`,
+      { '111111111111': 'prod' },
+    ],
+    ['only the first meta data tag', `<meta name="data" content="${encoded({ other: 1 })}"><meta name="data" content="${encoded({ roles_accounts: { '111111111111': [] } })}">`, undefined],
+    ['a div among several classes, its label running to the end of the page', '<div id=a class="x  saml-account-name y">Account: prod (111111111111)', { '111111111111': 'prod' }],
+    ['a div without a class', '<div>Account: 111111111111</div>', undefined],
+    ['account divs some of which are no account', '<div class="saml-account-name">Choose</div><div class="saml-account-name">Account: 222222222222</div>', { '222222222222': null }],
+    ['an alias of one character, or one IAM would refuse for its hyphen or case', `<meta name="data" content="${encoded({ roles_accounts: { 'a (111111111111)': [], '-ab (222222222222)': [], 'ab- (333333333333)': [], 'Prod (444444444444)': [], 'ok1 (555555555555)': [] } })}">`, { '111111111111': null, '222222222222': null, '333333333333': null, '444444444444': null, '555555555555': 'ok1' }],
+  ])('%s', (_what, page, names) => {
+    expect(parseSigninPage(page)).toStrictEqual(names);
+  });
+});
