@@ -25,7 +25,7 @@ export class OktaApiError extends Error {
 
   /** The summary and every cause, for matching Okta's wording (e.g. a code used twice). */
   get allText(): string {
-    return [this.body.errorSummary, ...(this.body.errorCauses ?? []).map((c) => c.errorSummary)].filter(Boolean).join(' ');
+    return [this.body.errorSummary, ...(this.body.errorCauses?.map((c) => c.errorSummary) ?? [])].filter(Boolean).join(' ');
   }
 }
 
@@ -81,14 +81,14 @@ async function readJson<T>(response: HttpResponse, url: string): Promise<T> {
       parsed = undefined;
     }
   }
-  if (parsed === undefined || typeof parsed !== 'object' || parsed === null) {
+  if (typeof parsed !== 'object' || parsed === null) {
     if (response.status >= 500) throw serverError(host, response.status);
     throw new UserError(`${host} answered HTTP ${response.status} with ${type.split(';')[0] || 'an unknown type'} instead of Okta's JSON API`, {
       hint: 'Check that sso_url is your Okta org\'s AWS app link (https://<org>.okta.com/app/amazon_aws/…/sso/saml) and that no proxy rewrites it.',
       code: 'NOT_OKTA',
     });
   }
-  if (response.status >= 200 && response.status < 300) return parsed as T;
+  if (response.status < 300) return parsed as T; // fetch never hands back a 1xx
   // A 5xx is Okta's trouble even when it comes with Okta's error body (500 E0000009 "Internal Server
   // Error"): telling the user to check their settings, as for a 4xx, would send them the wrong way.
   if (response.status >= 500) throw serverError(host, response.status, (parsed as OktaErrorBody).errorCode);

@@ -2,9 +2,10 @@
  * okta/authn against scripted Okta answers: the states the emulator does not produce (MFA_CHALLENGE,
  * SUCCESS without a token, unknown states) and the factor choice.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HttpClient, HttpRequest } from '../../../src/lib/http.js';
-import { loginWithPassword } from '../../../src/okta/authn.js';
+import { enableDebug } from '../../../src/lib/log.js';
+import { type MfaAnswers, loginWithPassword } from '../../../src/okta/authn.js';
 import { type OktaFactor, chooseTotpFactor } from '../../../src/okta/factors.js';
 
 const origin = 'https://o.okta.com';
@@ -129,5 +130,108 @@ describe('loginWithPassword', () => {
     await expect(loginWithPassword(http, login())).rejects.toMatchObject({ message: 'The Okta login transaction expired (E0000011)' });
     const first = scripted({ status: 400, body: { errorCode: 'E0000001', errorSummary: 'Api validation failed' } });
     await expect(loginWithPassword(first.http, login())).rejects.toMatchObject({ message: 'Okta refused the request: Api validation failed (E0000001)' });
+  });
+});
+
+describe('loginWithPassword choosing and answering the factor', () => {
+  const totpFactor = { id: 'g', factorType: 'token:software:totp', provider: 'GOOGLE', _links: verify('g') };
+  const pushFactor = (id: string, name: string) => ({ id, factorType: 'push', provider: 'OKTA', profile: { name }, _links: verify(id) });
+  const mfaRequired = (factors: unknown[], stateToken: string | null = 'state') => ({ body: { status: 'MFA_REQUIRED', ...(stateToken === null ? {} : { stateToken }), _embedded: { factors } } });
+  const withMfa = (mfa: Partial<MfaAnswers>, notes: string[] = []) => ({
+    origin,
+    username: 'alice',
+    password: 'pw',
+    mfa: { preference: 'auto' as const, nextCode: undefined, push: { timeoutMs: 60_000, notify: (line: string) => notes.push(line) }, ...mfa },
+  });
+
+  it('answers with an Okta Verify push when it is the factor, and says which device to approve', async () => {
+    const notes: string[] = [];
+    const { http, sent } = scripted(mfaRequired([pushFactor('p', "Jane's iPhone")]), { body: { status: 'SUCCESS', sessionToken: 'st-push' } });
+    expect(await loginWithPassword(http, withMfa({ preference: 'push' }, notes))).toEqual({ sessionToken: 'st-push', factor: 'push' });
+    expect(sent[1]).toEqual({ url: `${origin}/api/v1/authn/factors/p/verify`, body: { stateToken: 'state' } });
+    expect(notes).toEqual(["Approve the Okta Verify push on Jane's iPhone"]);
+  });
+
+  it('pushes to the device OKTA_AWS_PUSH_DEVICE names', async () => {
+    const { http, sent } = scripted(mfaRequired([pushFactor('p1', 'Old phone'), pushFactor('p2', 'Work phone')]), { body: { status: 'SUCCESS', sessionToken: 'st' } });
+    await loginWithPassword(http, withMfa({ preference: 'push', pushDevice: 'work PHONE' }));
+    expect(sent[1]?.url).toBe(`${origin}/api/v1/authn/factors/p2/verify`);
+  });
+
+  it('auto uses TOTP when a secret is stored, push when none is', async () => {
+    const both = [pushFactor('p', 'Phone'), totpFactor];
+    const withCode = scripted(mfaRequired(both), { body: { status: 'SUCCESS', sessionToken: 'st' } });
+    expect(await loginWithPassword(withCode.http, withMfa({ nextCode: async () => '123456' }))).toEqual({ sessionToken: 'st', factor: 'totp' });
+    expect(withCode.sent[1]?.body).toEqual({ stateToken: 'state', passCode: '123456' });
+    const without = scripted(mfaRequired(both), { body: { status: 'SUCCESS', sessionToken: 'st' } });
+    expect(await loginWithPassword(without.http, withMfa({}))).toEqual({ sessionToken: 'st', factor: 'push' });
+  });
+
+  it('sends an empty state token when Okta gave none, rather than dropping the field', async () => {
+    const { http, sent } = scripted(mfaRequired([pushFactor('p', 'Phone')], null), { body: { status: 'SUCCESS', sessionToken: 'st' } });
+    await loginWithPassword(http, withMfa({ preference: 'push' }));
+    expect(sent[1]?.body).toEqual({ stateToken: '' });
+  });
+
+  it('a push answered with another state than SUCCESS ends in that state’s one line', async () => {
+    const { http } = scripted(mfaRequired([pushFactor('p', 'Phone')]), { body: { status: 'LOCKED_OUT' } });
+    await expect(loginWithPassword(http, withMfa({ preference: 'push' }))).rejects.toMatchObject({
+      message: 'Okta says the account alice is locked out',
+      hint: `Unlock it at ${origin} (Forgot password → Unlock account) or ask your Okta admin, then run the command again.`,
+      code: 'LOCKED_OUT',
+    });
+    const noToken = scripted(mfaRequired([pushFactor('p', 'Phone')]), { body: { status: 'SUCCESS' } });
+    await expect(loginWithPassword(noToken.http, withMfa({ preference: 'push' }))).rejects.toMatchObject({ message: 'Okta reported SUCCESS without a session token' });
+  });
+
+  it('a challenge without a factor result says so', async () => {
+    const { http } = scripted(mfaRequired([totpFactor]), { body: { status: 'MFA_CHALLENGE' } });
+    await expect(loginWithPassword(http, withMfa({ nextCode: async () => '123456' }))).rejects.toMatchObject({ message: 'Okta is waiting for an interactive MFA challenge (unknown result)' });
+  });
+
+  it('the password and MFA states name the user and where to fix them', async () => {
+    for (const [status, expected] of [
+      ['PASSWORD_EXPIRED', { message: 'The Okta password for alice has expired', hint: `Change it at ${origin} in a browser, then store the new one with \`okta-aws init\`.`, code: 'PASSWORD_EXPIRED' }],
+      ['MFA_ENROLL', { message: 'Okta requires alice to enroll a second factor first', hint: `Enroll Google Authenticator at ${origin}, then store its secret with \`okta-aws init\`.`, code: 'MFA_ENROLL' }],
+    ] as const) {
+      const { http } = scripted({ body: { status } });
+      await expect(loginWithPassword(http, login())).rejects.toMatchObject(expected);
+    }
+  });
+
+  it('a wrong password names the user and where to check for a lockout', async () => {
+    const { http } = scripted({ status: 401, body: { errorCode: 'E0000004', errorSummary: 'Authentication failed' } });
+    await expect(loginWithPassword(http, login())).rejects.toMatchObject({
+      message: 'Okta rejected the username or password for alice (E0000004)',
+      hint: `Store the right ones with \`okta-aws init\`; if they are right, sign in at ${origin} in a browser to check for a lockout.`,
+      code: 'E0000004',
+    });
+  });
+
+  it('a TOTP code refused twice says the secret or the clock is wrong', async () => {
+    const { http } = scripted(mfaRequired([totpFactor]), { status: 403, body: { errorCode: 'E0000068', errorSummary: 'Invalid Passcode/Answer' } });
+    await expect(loginWithPassword(http, withMfa({ nextCode: async () => '123456' }))).rejects.toMatchObject({
+      hint: "The stored TOTP secret is probably wrong, or this machine's clock is off: re-enter the secret with `okta-aws init` and check the clock.",
+    });
+  });
+
+  it('refuses to answer TOTP without a code source (a caller bug, not a user error)', async () => {
+    const { http, sent } = scripted(mfaRequired([totpFactor]));
+    await expect(loginWithPassword(http, withMfa({ preference: 'totp' }))).rejects.toThrow('TOTP chosen without a TOTP secret');
+    expect(sent).toHaveLength(1);
+  });
+
+  it('traces the states and the factor under --debug', async () => {
+    enableDebug();
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    try {
+      const reused = { status: 403, body: { errorCode: 'E0000068', errorSummary: 'Invalid Passcode/Answer', errorCauses: [{ errorSummary: 'Each code can only be used once.' }] } };
+      const { http } = scripted(mfaRequired([totpFactor]), reused, { body: { status: 'SUCCESS', sessionToken: 'st' } });
+      await loginWithPassword(http, withMfa({ nextCode: async () => '123456' }));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toEqual(['okta-aws: authn status MFA_REQUIRED\n', 'okta-aws: MFA with totp\n', 'okta-aws: Okta saw this TOTP step already; using the next one\n']);
   });
 });

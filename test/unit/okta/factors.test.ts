@@ -63,3 +63,94 @@ describe('chooseFactor', () => {
     expect(chooseTotpFactor([{ ...google, _links: {} }, oktaTotp])).toBe(oktaTotp);
   });
 });
+
+describe('chooseFactor, every refusal in full', () => {
+  const origin = who.origin;
+
+  it('skips a factor with an id but no verify link, and a push from another provider', () => {
+    const noLinks: OktaFactor = { id: 'x1', factorType: 'push', provider: 'OKTA' };
+    const noVerify: OktaFactor = { id: 'x2', factorType: 'push', provider: 'OKTA', _links: {} };
+    const otherPush = factor('x3', 'push', 'SYMANTEC');
+    expect(chooseFactor([noLinks, noVerify, otherPush, tablet], { preference: 'push', haveTotpSecret: false }, who)).toMatchObject({ factor: tablet });
+    expect(chooseTotpFactor([{ id: 'g', factorType: 'token:software:totp', provider: 'GOOGLE' }])).toBeUndefined();
+  });
+
+  it('names a push device without a name generically, and a blank OKTA_AWS_PUSH_DEVICE means the first device', () => {
+    const nameless = factor('opf3', 'push', 'OKTA');
+    expect(chooseFactor([nameless], { preference: 'push', haveTotpSecret: false }, who)).toMatchObject({ kind: 'push', device: 'your Okta Verify device', verifyUrl: nameless._links!.verify!.href });
+    expect(chooseFactor([{ ...nameless, profile: { name: '' } }], { preference: 'push', haveTotpSecret: false }, who)).toMatchObject({ device: 'your Okta Verify device' });
+    expect(chooseFactor([phone, tablet], { preference: 'push', haveTotpSecret: false, pushDevice: '   ' }, who)).toMatchObject({ factor: phone });
+    expect(chooseFactor([phone, tablet], { preference: 'push', haveTotpSecret: false, pushDevice: " Jane's iPad " }, who)).toMatchObject({ factor: tablet });
+  });
+
+  it.each<[string, OktaFactor[], Parameters<typeof chooseFactor>[1], { message: string; hint: string; code: string }]>([
+    [
+      'totp wished, only push and sms',
+      [phone, { ...sms, status: 'NOT_SETUP' }],
+      { preference: 'totp', haveTotpSecret: true },
+      {
+        message: 'No TOTP factor (Google Authenticator or Okta Verify code) is enrolled for jane@example.com; Okta offers: Okta Verify push, OKTA sms (not set up)',
+        hint: 'Use Okta Verify push instead: `okta-aws init --factor push` (or OKTA_AWS_MFA_FACTOR=push).',
+        code: 'NO_TOTP_FACTOR',
+      },
+    ],
+    [
+      'auto with a secret, nothing usable',
+      [],
+      { preference: 'auto', haveTotpSecret: true },
+      {
+        message: 'No TOTP factor (Google Authenticator or Okta Verify code) is enrolled for jane@example.com; Okta offers: none',
+        hint: `Enroll Google Authenticator at ${origin} (Settings → Extra Verification), then store its secret with \`okta-aws init\`.`,
+        code: 'NO_TOTP_FACTOR',
+      },
+    ],
+    [
+      'push wished, a TOTP factor enrolled',
+      [google],
+      { preference: 'push', haveTotpSecret: false },
+      {
+        message: 'No Okta Verify push is enrolled for jane@example.com; Okta offers: GOOGLE token:software:totp',
+        hint: `Enroll Okta Verify at ${origin} (Settings → Extra Verification), or store its TOTP secret with \`okta-aws init --factor totp\`.`,
+        code: 'NO_PUSH_FACTOR',
+      },
+    ],
+    [
+      'push wished, nothing enrolled',
+      [sms],
+      { preference: 'push', haveTotpSecret: true },
+      {
+        message: 'No Okta Verify push is enrolled for jane@example.com; Okta offers: OKTA sms',
+        hint: `Enroll Okta Verify at ${origin} (Settings → Extra Verification), or enroll Okta Verify or Google Authenticator at ${origin}.`,
+        code: 'NO_PUSH_FACTOR',
+      },
+    ],
+    [
+      'auto without a secret, nothing enrolled',
+      [],
+      { preference: 'auto', haveTotpSecret: false },
+      {
+        message: 'No Okta Verify push is enrolled for jane@example.com; Okta offers: none',
+        hint: `Enroll Okta Verify at ${origin} (Settings → Extra Verification), or enroll Okta Verify or Google Authenticator at ${origin}.`,
+        code: 'NO_PUSH_FACTOR',
+      },
+    ],
+    [
+      'a push device that is not there',
+      [phone, tablet],
+      { preference: 'auto', haveTotpSecret: false, pushDevice: 'Pixel' },
+      {
+        message: `No Okta Verify device named "Pixel" for jane@example.com; Okta has: "Jane's iPhone", "Jane's iPad"`,
+        hint: 'Set OKTA_AWS_PUSH_DEVICE to one of those names, or unset it to use the first.',
+        code: 'NO_PUSH_DEVICE',
+      },
+    ],
+  ])('%s', (_what, factors, wish, expected) => {
+    const error = expectUserError(() => chooseFactor(factors, wish, who));
+    expect({ message: error.message, hint: error.hint, code: error.code }).toEqual(expected);
+  });
+
+  it('auto with a secret and only push uses push; with a secret and only TOTP uses TOTP', () => {
+    expect(chooseFactor([phone], { preference: 'auto', haveTotpSecret: true }, who)).toMatchObject({ kind: 'push' });
+    expect(chooseFactor([google], { preference: 'auto', haveTotpSecret: true }, who)).toMatchObject({ kind: 'totp', factor: google });
+  });
+});
