@@ -1,3 +1,5 @@
+import { quote } from './exports.js';
+
 /** What completion knows about a command: its flags, and whether its first argument is a profile. */
 export interface CompletedCommand {
   id: string;
@@ -37,7 +39,8 @@ function bashScript(input: CompletionInput, zsh: boolean): string {
     `    COMPREPLY=($(compgen -W "${ids}" -- "$cur"))`,
     '    return',
     '  fi',
-    '  local w; for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do [ "$w" = "--" ] && return; done',
+    // $((…)): zsh reads a length that starts with a letter (`:1:COMP_CWORD-1`) as a modifier and fails.
+    '  local w; for w in "${COMP_WORDS[@]:1:$((COMP_CWORD - 1))}"; do [ "$w" = "--" ] && return; done',
     '  case "$command" in',
     flagCases,
     '  esac',
@@ -61,7 +64,9 @@ function fishScript(input: CompletionInput): string {
     for (const command of input.commands) {
       for (const flag of command.flags) lines.push(`complete -c ${bin} -f -n '__fish_seen_subcommand_from ${command.id}' -l ${flag.replace(/^--/, '')}`);
     }
-    if (targets.length > 0) lines.push(`complete -c ${bin} -f -n '__fish_seen_subcommand_from ${targets.join(' ')}' -a '(${input.profilesCommand} 2>/dev/null)'`);
+    // The command is already quoted for fish; inside -a '…' its quotes must be escaped once more,
+    // or a path with a space splits the argument.
+    if (targets.length > 0) lines.push(`complete -c ${bin} -f -n '__fish_seen_subcommand_from ${targets.join(' ')}' -a ${quote(`(${input.profilesCommand} 2>/dev/null)`, 'fish')}`);
   }
   return `${lines.join('\n')}\n`;
 }
