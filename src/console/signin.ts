@@ -49,7 +49,8 @@ export function resolveDestination(dest: string | undefined, partition: Partitio
   const home = region ? regionFor(partition, region) : undefined;
   const query = home ? `?region=${encodeURIComponent(home)}` : '';
   const text = dest?.trim() ?? '';
-  if (text === '' || text === 'console' || text === 'home') return `${consoleOrigin}/console/home${query}`;
+  // "console" itself is a service name: it lands on /console/home below.
+  if (text === '' || text === 'home') return `${consoleOrigin}/console/home${query}`;
   if (SERVICE.test(text)) return `${consoleOrigin}/${text.toLowerCase()}/home${query}`;
 
   let url: URL;
@@ -159,7 +160,7 @@ export async function signinUrl(options: SigninUrlOptions): Promise<string> {
   try {
     token = (JSON.parse(body) as { SigninToken?: unknown }).SigninToken;
   } catch {
-    token = undefined;
+    // Not JSON: no token, said below.
   }
   if (typeof token !== 'string' || token === '') {
     throw new UserError(`The AWS sign-in endpoint ${new URL(endpoint).host} answered without a SigninToken`, {
