@@ -91,18 +91,15 @@ function launch(start: () => ChildProcess): Promise<string | undefined> {
     const finish = (failure: string | undefined) => {
       if (done) return;
       done = true;
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
       child.on('error', () => undefined); // a late error must not crash the CLI
       child.unref();
       resolve(failure);
     };
-    const started = () => {
-      if (!done && !timer) timer = setTimeout(() => finish(undefined), EARLY_EXIT_MS);
-    };
     child.once('error', (error: NodeJS.ErrnoException) => finish(error.code === 'ENOENT' ? 'command not found' : error.message));
     child.once('exit', (code, signal) => finish(code === 0 ? undefined : signal ? `killed by ${signal}` : `exited with status ${code}`));
-    child.once('spawn', started);
-    // `open` hands us a process it already started; a pid means the spawn itself succeeded.
-    if (child.pid !== undefined) started();
+    // A pid means the process exists (spawn sets it at once; `open` hands us one it already started);
+    // without one, the 'error' event follows.
+    if (child.pid !== undefined) timer = setTimeout(() => finish(undefined), EARLY_EXIT_MS);
   });
 }
