@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROFILE_PREFIX, isOwnedProfile, profileName, profileNames } from '../../../src/aws/profile-name.js';
+import { PROFILE_PREFIX, isOwnedProfile, ownsProfile, profileName, profileNames, profilePrefix } from '../../../src/aws/profile-name.js';
 
 describe('profileName', () => {
   it.each([
@@ -95,5 +95,27 @@ describe('isOwnedProfile', () => {
     expect(isOwnedProfile('profile okta-x')).toBe(false);
     expect(isOwnedProfile('OKTA-x')).toBe(false);
     expect(isOwnedProfile('okta')).toBe(false);
+  });
+});
+
+describe('configurations: whose profiles are whose', () => {
+  it('a named configuration writes okta-<name>-… and owns only those', () => {
+    expect(profilePrefix(undefined)).toBe('okta-');
+    expect(profilePrefix('')).toBe('okta-');
+    expect(profilePrefix('work')).toBe('okta-work-');
+    const work = ownsProfile('work', ['ignored']);
+    expect(['okta-work-111111111111-Admin', 'okta-111111111111-Admin', 'okta-workshop-1', 'my-okta-work-x', 'okta-work'].map(work)).toEqual([true, false, false, false, false]);
+  });
+
+  it('the default configuration owns every okta-… profile except the named configurations’', () => {
+    const owns = ownsProfile(undefined, ['work', 'lab']);
+    expect(['okta-111111111111-Admin', 'okta-work-111111111111-Admin', 'okta-lab-1-R', 'okta-workshop-1', 'default', 'x-okta-1'].map(owns)).toEqual([true, false, false, true, false, false]);
+    expect(['okta-work-1', 'okta-1'].map(ownsProfile(undefined, []))).toEqual([true, true]);
+  });
+});
+
+describe('role ARNs it refuses', () => {
+  it.each(['xarn:aws:iam::111111111111:role/Admin', 'arn:aws:iam::111111111111:role/Admin\n', 'arn:aws:iam::111111111111:role/'])('%j', (arn) => {
+    expect(() => profileName(arn)).toThrow(expect.objectContaining({ message: `"${arn}" is not an IAM role ARN`, hint: 'Expected arn:aws:iam::<12-digit account>:role/<name>.', code: 'BAD_ROLE' }));
   });
 });
