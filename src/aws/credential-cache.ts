@@ -119,7 +119,7 @@ export async function writeCache(
       version: 1,
       identity: update.identity,
       updatedAt: new Date().toISOString(),
-      ...(update.sessionDuration === undefined ? {} : { sessionDuration: update.sessionDuration }),
+      sessionDuration: update.sessionDuration, // JSON leaves it out when undefined
       roles: update.roles,
       credentials,
     };

@@ -93,6 +93,23 @@ describe('credential cache', () => {
     expect(cachedCredentials(await readCache(env), admin.profile)?.accessKeyId).toBe('ASIAA');
   });
 
+  it('a cache whose credentials are not an object, or that names no identity, is none', async () => {
+    await mkdir(join(root, 'home', 'cache'), { recursive: true });
+    await writeFile(cacheFile(env), `{"version": 1, "identity": "${identity}", "roles": [], "credentials": "x"}`);
+    expect(await readCache(env)).toBeUndefined();
+    // Even when no identity is configured either: a cache is only ever used for a known identity.
+    const bare = { OKTA_AWS_HOME: env.OKTA_AWS_HOME };
+    await writeFile(cacheFile(bare), '{"version": 1, "roles": [], "credentials": {}}');
+    expect(await readCache(bare)).toBeUndefined();
+  });
+
+  it('credentials cached under a profile no granted role has are not used', async () => {
+    await writeCache({ identity, roles: [admin], credentials: [creds(admin, 'A')] }, env);
+    const cache = await readCache(env);
+    expect(cachedCredentials(cache && { ...cache, roles: [] }, admin.profile)).toBeUndefined();
+    expect(cachedCredentials(undefined, admin.profile)).toBeUndefined();
+  });
+
   it('a cache that cannot be read for another reason is an error', async () => {
     await mkdir(cacheFile(env), { recursive: true });
     await expect(readCache(env)).rejects.toMatchObject({ code: 'EISDIR' });
