@@ -52,8 +52,9 @@ export function validateChain(params: ChainParams, now = Date.now()): ChainReque
       code: 'BAD_ROLE_ARN',
     });
   }
-  const [, partitionText = 'aws', , , roleName = ''] = match;
-  const partition = partitionText as Partition;
+  // The pattern has no optional groups: both are always there.
+  const partition = match[1] as Partition;
+  const roleName = match[4]!;
   if (partition !== params.base.partition) {
     throw new UserError(`Cannot chain from ${params.base.profile} (${params.base.partition}) to a role in the ${partition} partition`, {
       hint: 'Role chaining works only within one partition: start from a profile of the same partition.',
@@ -132,7 +133,7 @@ export async function assumeChainedRole(params: ChainParams): Promise<ProfileCre
         RoleArn: request.roleArn,
         RoleSessionName: request.sessionName,
         DurationSeconds: request.durationSeconds,
-        ...(request.externalId !== undefined ? { ExternalId: request.externalId } : {}),
+        ExternalId: request.externalId, // the SDK leaves out a parameter that is undefined
       }),
     );
     const c = answer.Credentials;

@@ -54,7 +54,10 @@ describe('assumeChainedRole: STS refusals', () => {
   });
 
   const assume = (extra: Partial<ChainParams> = {}) =>
-    assumeChainedRole({ base, roleArn: TARGET, region: 'eu-west-1', stsEndpoint: endpoint, env: {}, ...extra }).catch((e: unknown) => e as UserError);
+    assumeChainedRole({ base, roleArn: TARGET, region: 'eu-west-1', stsEndpoint: endpoint, env: {}, ...extra }).then(
+      () => expect.unreachable('AssumeRole should have failed'),
+      (e: unknown) => e as UserError,
+    );
 
   const refresh = 'The credentials of okta-111111111111-Admin are no longer valid: run `okta-aws refresh`, then try again.';
   it.each([
@@ -72,6 +75,28 @@ describe('assumeChainedRole: STS refusals', () => {
     const error = await assume();
     expect(error).toBeInstanceOf(UserError);
     expect(error).toMatchObject({ message: `STS refused ${TARGET} from okta-111111111111-Admin: ${code}: what STS said`, hint, code });
+  });
+
+  it('an answer the SDK cannot read is reported with its words and code Error', async () => {
+    reply = { status: 400, body: 'not xml' };
+    const error = await assume();
+    expect(error).toMatchObject({ name: 'UserError', code: 'Error', hint: 'Try again; run with --debug to see more.' });
+    expect(error.message).toMatch(new RegExp(`^STS refused ${TARGET} from okta-111111111111-Admin: Error: \\S`));
+  });
+
+  it('--debug shows the call, never the keys', async () => {
+    reply = { status: 403, body: errorBody('AccessDenied', 'no') };
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      enableDebug();
+      await assume({ durationSeconds: 1800 });
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(lines).toContain(`okta-aws: AssumeRole ${TARGET} from okta-111111111111-Admin for 1800 s\n`);
+    expect(lines.join('')).not.toContain(base.secretAccessKey);
   });
 
   it('an answer without complete credentials is an error, not half a profile', async () => {
@@ -216,6 +241,27 @@ describe('cachedChainedRole: what counts as a hit', () => {
     await seed({ ...entry, ...change });
     expect((await cachedChainedRole(params(), NOW)).accessKeyId).toBe('ASIANEW1');
     expect(calls).toBe(1);
+  });
+
+  it('keeps the file names sessions had before caches were bound to an identity', () => {
+    // Upgrading must not orphan cached sessions: without an identity, the name is the one earlier releases used.
+    expect(chainCachePath('/h', base.profile, TARGET)).toBe('/h/cache/chain-fc7b949408dcc5323327407821492dd0.json');
+    expect(chainCachePath('/h', base.profile, TARGET, 'ext-1')).toBe('/h/cache/chain-3c8705034919c486bbd25cbb2992114f.json');
+    expect(chainCachePath('/h', base.profile, TARGET, undefined, 'https://a.okta.com alice')).not.toBe(chainCachePath('/h', base.profile, TARGET));
+  });
+
+  it('--debug says when a cached session is used', async () => {
+    await seed(entry);
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      enableDebug();
+      await cachedChainedRole(params(), NOW);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(lines).toEqual([`okta-aws: chained role ${TARGET}: cached credentials until 2030-01-01T01:00:00.000Z\n`]);
   });
 
   it('an entry with exactly 5 minutes left is a miss; a millisecond more is a hit', async () => {
