@@ -3,7 +3,20 @@ import { createRequire } from 'node:module';
 import { UserError } from '../lib/errors.js';
 import type { SecretName, SecretStore } from './secret-store.js';
 
-type Keyring = typeof import('@napi-rs/keyring');
+type Native = typeof import('@napi-rs/keyring');
+type NativeEntry = Pick<InstanceType<Native['AsyncEntry']>, 'getPassword' | 'setPassword' | 'deleteCredential'>;
+
+/** What the store uses of @napi-rs/keyring; unit tests hand in a fake. */
+export interface KeyringModule {
+  AsyncEntry: new (service: string, account: string, options?: ConstructorParameters<Native['AsyncEntry']>[2]) => NativeEntry;
+}
+
+/** The parts a test replaces: the native module, the Secret Service probe, the platform. */
+export interface KeyringDeps {
+  load: () => Promise<KeyringModule>;
+  probe: (env: NodeJS.ProcessEnv) => Promise<void>;
+  platform: NodeJS.Platform;
+}
 
 /** Every entry is filed under this service, one per Okta user and secret: account `<user>:<secret>`. */
 export const KEYRING_SERVICE = 'okta-aws';
@@ -14,17 +27,26 @@ const PROBE_SERVICE = `${KEYRING_SERVICE}.probe`;
 /** How long the Secret Service gets to answer before the keyring counts as unavailable. */
 export const PROBE_TIMEOUT_MS = 600;
 
+/** How long the probe child may take to start and load the native module, however busy the machine. */
+const PROBE_START_LIMIT_MS = 15_000;
+
+/** On Linux the entry must live in the Secret Service: without this, 2.x still falls back to the kernel keyring. */
+const PINNED = { linux: { store: 'secret-service' as const } };
+
 const FIX = 'Use `--store file`, or start and unlock a Secret Service (gnome-keyring, KeePassXC).';
 
 /**
- * Asks the Secret Service for items of a service that has none. `findCredentials` talks to the
- * Secret Service only (it never falls back to the kernel keyring), and needs no unlock prompt
- * when nothing matches. It runs in a child process because the call is synchronous and blocks
- * for as long as a stuck D-Bus peer keeps it waiting; a child can be killed on time.
+ * Asks the Secret Service for items of a service that has none: it needs no unlock prompt when
+ * nothing matches. It runs in a child process because a D-Bus peer that accepts the connection
+ * and never answers blocks the native module (a pinned entry's constructor blocks the main thread
+ * itself, and an AbortSignal is ignored); only a child can be killed on time. The child writes one
+ * byte once the module is loaded: the deadline runs from there, so a slow Node start-up on a busy
+ * machine is not taken for a silent Secret Service.
  */
 const PROBE_SCRIPT = `
 let keyring;
 try { keyring = require(process.argv[1]); } catch (error) { process.stderr.write(String(error.message)); process.exit(3); }
+require('node:fs').writeSync(1, '.');
 try { keyring.findCredentials(process.argv[2]); } catch (error) { process.stderr.write(String(error.message)); process.exit(4); }
 `;
 
@@ -32,56 +54,68 @@ try { keyring.findCredentials(process.argv[2]); } catch (error) { process.stderr
  * The OS keyring through @napi-rs/keyring: Keychain on macOS, Credential Manager on Windows, the
  * Secret Service (gnome-keyring, KWallet, KeePassXC) on Linux and the BSDs.
  *
- * On Linux, @napi-rs/keyring 1.x has no way to require the Secret Service: without one it
- * silently stores in the kernel keyring (keyutils), which forgets everything at reboot. So
- * nothing is read or written before `check()` has seen the Secret Service answer (in a child
- * process, under a deadline, with `env`), and each write is preceded by another Secret-Service-
- * only call in this process (the module reads this process's environment) and read back through
- * the Secret Service after. The native module is loaded on first use, so a missing or broken
- * build affects only this store, as one UserError.
+ * Every entry is pinned to the Secret Service, so on Linux the module throws rather than fall back
+ * to the kernel keyring (which forgets everything at reboot). Before the first use in a process,
+ * a bounded child probe must have seen the Secret Service answer (see PROBE_SCRIPT for why a
+ * child). The native module is loaded on first use, so a missing or broken build affects only
+ * this store, as one UserError.
  */
 export class KeyringStore implements SecretStore {
   readonly name = 'keyring' as const;
   readonly writable = true;
-  private checked: Promise<Keyring> | undefined;
+  private checked: Promise<KeyringModule> | undefined;
+  private readonly deps: KeyringDeps;
 
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    deps: Partial<KeyringDeps> = {},
+  ) {
+    this.deps = { load: () => import('@napi-rs/keyring'), probe: probeSecretService, platform: process.platform, ...deps };
+  }
 
   async check(): Promise<void> {
     await this.keyring();
   }
 
   async get(user: string, name: SecretName): Promise<string | undefined> {
-    const { AsyncEntry } = await this.keyring();
-    const value = await attempt(`read the ${name} of ${user} from`, () => new AsyncEntry(KEYRING_SERVICE, account(user, name)).getPassword());
+    const entry = await this.entry(user, name);
+    const value = await attempt(`read the ${name} of ${user} from`, () => entry.getPassword());
     return value ?? undefined;
   }
 
   async set(user: string, name: SecretName, value: string): Promise<void> {
-    const keyring = await this.keyring();
-    const secretService = usesSecretService();
-    // Checked again right here, in this process: the module decides per entry, and would fall back.
-    if (secretService) await secretServiceAnswers(keyring);
-    const entry = new keyring.AsyncEntry(KEYRING_SERVICE, account(user, name));
+    const entry = await this.entry(user, name);
     await attempt(`store the ${name} of ${user} in`, () => entry.setPassword(value));
-    if (secretService) await confirmInSecretService(keyring, entry, account(user, name), value);
   }
 
   async delete(user: string, name: SecretName): Promise<void> {
+    const entry = await this.entry(user, name);
+    await attempt(`delete the ${name} of ${user} from`, () => entry.deleteCredential());
+  }
+
+  /** A pinned entry; on Linux its constructor connects to D-Bus, so it fails when the bus has gone. */
+  private async entry(user: string, name: SecretName): Promise<NativeEntry> {
     const { AsyncEntry } = await this.keyring();
-    await attempt(`delete the ${name} of ${user} from`, () => new AsyncEntry(KEYRING_SERVICE, account(user, name)).deleteCredential());
+    try {
+      return new AsyncEntry(KEYRING_SERVICE, `${user}:${name}`, PINNED);
+    } catch (error) {
+      if (usesSecretService(this.deps.platform)) {
+        throw new UserError(`The OS keyring is not available here (the Secret Service went away: ${firstLine(error)})`, { hint: FIX, code: 'KEYRING_UNAVAILABLE' });
+      }
+      throw failed(`open the ${name} of ${user} in`, error);
+    }
   }
 
   /** The module, once this process has seen the platform keyring answer; the verdict is kept. */
-  private keyring(): Promise<Keyring> {
+  private keyring(): Promise<KeyringModule> {
     this.checked ??= this.load();
     return this.checked;
   }
 
-  private async load(): Promise<Keyring> {
-    let keyring: Keyring;
+  private async load(): Promise<KeyringModule> {
+    let keyring: KeyringModule;
     try {
-      keyring = await import('@napi-rs/keyring');
+      keyring = await this.deps.load();
     } catch (error) {
       throw new UserError(`The OS keyring module (@napi-rs/keyring) cannot be loaded here: ${firstLine(error)}`, {
         hint: 'Use `--store file`, or reinstall okta-aws so that its native keyring module matches this platform.',
@@ -89,82 +123,69 @@ export class KeyringStore implements SecretStore {
         cause: error,
       });
     }
-    if (usesSecretService()) await probeSecretService(this.env);
+    if (usesSecretService(this.deps.platform)) await this.deps.probe(this.env);
     return keyring;
   }
 }
 
-/** The account of one secret: the Okta user, then the secret's name after the last colon. */
-function account(user: string, name: SecretName): string {
-  return `${user}:${name}`;
-}
-
 /** Keychain and Credential Manager are always there; elsewhere the keyring is a D-Bus service. */
-function usesSecretService(): boolean {
-  return process.platform !== 'darwin' && process.platform !== 'win32';
+function usesSecretService(platform: NodeJS.Platform): boolean {
+  return platform !== 'darwin' && platform !== 'win32';
 }
 
-async function probeSecretService(env: NodeJS.ProcessEnv): Promise<void> {
-  const modulePath = createRequire(import.meta.url).resolve('@napi-rs/keyring');
-  // Without NODE_OPTIONS: a user's preloads must not slow the probe past its deadline.
+/** How a probe child ended when it did not succeed. */
+export interface ProbeFailure {
+  code: number | string | null;
+  killed: boolean;
+  stderr: string;
+}
+
+/** Runs the probe child with `env`, the Secret Service given PROBE_TIMEOUT_MS; throws the one-line reason it failed. */
+export async function probeSecretService(env: NodeJS.ProcessEnv, modulePath = createRequire(import.meta.url).resolve('@napi-rs/keyring')): Promise<void> {
+  // Without NODE_OPTIONS: a user's preloads must not break or slow the probe.
   const childEnv = { ...env, NODE_OPTIONS: '' };
-  const failure = await new Promise<{ code: number | string | null; killed: boolean; stderr: string } | undefined>((resolve) => {
-    execFile(
+  const failure = await new Promise<ProbeFailure | undefined>((resolve) => {
+    let deadline: NodeJS.Timeout | undefined;
+    const child = execFile(
       process.execPath,
       ['-e', PROBE_SCRIPT, modulePath, PROBE_SERVICE],
-      { env: childEnv, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL', windowsHide: true },
-      (error, _stdout, stderr) => resolve(error ? { code: error.code ?? null, killed: error.killed ?? false, stderr } : undefined),
+      { env: childEnv, timeout: PROBE_START_LIMIT_MS, killSignal: 'SIGKILL', windowsHide: true },
+      (error, _stdout, stderr) => {
+        clearTimeout(deadline);
+        resolve(error ? { code: error.code ?? null, killed: error.killed ?? false, stderr } : undefined);
+      },
     );
+    child.stdout?.once('data', () => {
+      deadline = setTimeout(() => child.kill('SIGKILL'), PROBE_TIMEOUT_MS);
+    });
   });
-  if (!failure) return;
-  let why: string;
-  if (failure.killed) why = `the Secret Service did not answer within ${PROBE_TIMEOUT_MS / 1000} s`;
-  else if (failure.code === 3) why = `its native module failed to load: ${firstLine(failure.stderr)}`;
-  else if (!env.DBUS_SESSION_BUS_ADDRESS) why = 'no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set';
-  else if (/no secret service provider|dbus session/i.test(failure.stderr)) why = 'no Secret Service on D-Bus';
-  else why = firstLine(failure.stderr) || `the probe exited with ${String(failure.code)}`;
-  throw new UserError(`The OS keyring is not available here (${why})`, { hint: FIX, code: 'KEYRING_UNAVAILABLE' });
+  if (failure) throw new UserError(`The OS keyring is not available here (${probeVerdict(failure, env)})`, { hint: FIX, code: 'KEYRING_UNAVAILABLE' });
 }
 
-async function secretServiceAnswers(keyring: Keyring): Promise<void> {
-  await keyring.findCredentialsAsync(PROBE_SERVICE).catch((error: unknown) => {
-    throw wentAway(error);
-  });
-}
-
-/**
- * Reads the entry back through the Secret Service alone. Had the service vanished in the instant
- * since `secretServiceAnswers`, the module would have written to the kernel keyring: the stray
- * copy is deleted if the module can, and the write fails, so no caller (migrateSecrets above all)
- * takes a secret for safely stored when a reboot would forget it.
- */
-async function confirmInSecretService(keyring: Keyring, entry: InstanceType<Keyring['AsyncEntry']>, name: string, value: string): Promise<void> {
-  let found;
-  try {
-    found = await keyring.findCredentialsAsync(KEYRING_SERVICE);
-  } catch (error) {
-    await entry.deleteCredential().catch(() => undefined);
-    throw wentAway(error);
-  }
-  if (!found.some((c) => c.account === name && c.password === value)) {
-    throw new UserError('The Secret Service did not return the secret just stored in it', { hint: FIX, code: 'KEYRING_FAILED' });
-  }
-}
-
-function wentAway(error: unknown): UserError {
-  return new UserError(`The OS keyring is not available here (the Secret Service went away: ${firstLine(error)})`, { hint: FIX, code: 'KEYRING_UNAVAILABLE' });
+/** Why the probe failed, in words: the deadline, the module, the missing bus, or what the child said. */
+export function probeVerdict(failure: ProbeFailure, env: NodeJS.ProcessEnv): string {
+  if (failure.killed) return `the Secret Service did not answer within ${PROBE_TIMEOUT_MS / 1000} s`;
+  if (failure.code === 3) return `its native module failed to load: ${firstLine(failure.stderr)}`;
+  if (!env.DBUS_SESSION_BUS_ADDRESS) return 'no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set';
+  // 1.x and 2.x word it differently: no provider on the bus, or nothing listening at the address.
+  if (/no secret service provider|dbus session|failed to connect to address/i.test(failure.stderr)) return 'no Secret Service on D-Bus';
+  return firstLine(failure.stderr) || `the probe exited with ${String(failure.code)}`;
 }
 
 async function attempt<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw new UserError(`Could not ${what} the OS keyring: ${firstLine(error)}`, {
-      hint: 'Unlock your keyring (it may be waiting for a password), or use `--store file`.',
-      code: 'KEYRING_FAILED',
-      cause: error,
-    });
+    throw failed(what, error);
   }
+}
+
+function failed(what: string, error: unknown): UserError {
+  return new UserError(`Could not ${what} the OS keyring: ${firstLine(error)}`, {
+    hint: 'Unlock your keyring (it may be waiting for a password), or use `--store file`.',
+    code: 'KEYRING_FAILED',
+    cause: error,
+  });
 }
 
 /** The native errors carry a Rust backtrace after the first line. */
