@@ -73,6 +73,22 @@ describe('answers that are too large or never finish', () => {
   });
 });
 
+describe('STS answers that are too large or never finish', () => {
+  it('an STS answer of 8 MB is refused unread, in one line, and nothing is written', async () => {
+    emu.sts.faults.add({ kind: 'hugeBody', count: 0 });
+    expectFailure(await refresh(), { what: /127\.0\.0\.1:\d+ sent an answer larger than 4 MB; okta-aws stopped reading it/, next: /AWS_ENDPOINT_URL_STS|proxy/ });
+    expect(await readFile(box.credentials, 'utf8')).toBe(USER_CREDENTIALS);
+    expect(emu.sts.counters.total).toBeGreaterThan(0);
+  });
+
+  it('an STS answer that stalls halfway gives the same line as an STS that never answers', async () => {
+    emu.sts.faults.add({ kind: 'stallBody', count: 0 });
+    expectFailure(await refresh({ OKTA_AWS_HTTP_TIMEOUT: '2' }), { what: /No answer from STS for arn:aws:iam::\d+:role\/\S+ within 2 s/, next: /raise OKTA_AWS_HTTP_TIMEOUT \(seconds\)/ });
+    expect(await readFile(box.credentials, 'utf8')).toBe(USER_CREDENTIALS);
+    expect(emu.sts.counters.total).toBeGreaterThan(0);
+  });
+});
+
 describe('no credential crosses origins', () => {
   it('a 307 from /api/v1/authn to another host: the password is not posted there', async () => {
     emu.okta.faults.add({ kind: 'redirect', path: '/api/v1/authn', status: 307, location: `${elsewhere.origin}/api/v1/authn` });

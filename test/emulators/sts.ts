@@ -35,9 +35,12 @@ export interface StsOptions {
 }
 
 export type StsFaultCode = 'AccessDenied' | 'ExpiredTokenException' | 'InvalidIdentityToken' | 'Throttling' | 'InternalFailure';
+/** Answers no STS gives, from a broken proxy or a hostile endpoint: 8 MB (or `bytes`) of body, or a body that stops halfway. */
+export type StsBodyFault = 'hugeBody' | 'stallBody';
 /** The next `count` calls (optionally only those with RoleArn=`roleArn` and/or Action=`action`) fail with `kind`. */
 export interface StsFault {
-  kind: StsFaultCode;
+  kind: StsFaultCode | StsBodyFault;
+  bytes?: number;
   count?: number;
   roleArn?: string;
   action?: string;
@@ -84,10 +87,14 @@ const FAULTS: Record<StsFaultCode, [number, string]> = {
   InternalFailure: [500, 'An internal error occurred. Try again.'],
 };
 
+const BODY_FAULTS: ReadonlySet<string> = new Set<StsBodyFault>(['hugeBody', 'stallBody']);
+
 function validateStsFault(raw: unknown): StsFault {
   const o = requireObject(raw);
-  if (typeof o.kind !== 'string' || !(o.kind in FAULTS)) throw new Error(`unknown STS fault kind ${JSON.stringify(o.kind)}; one of ${Object.keys(FAULTS).join(', ')}`);
+  if (typeof o.kind !== 'string' || !(o.kind in FAULTS || BODY_FAULTS.has(o.kind)))
+    throw new Error(`unknown STS fault kind ${JSON.stringify(o.kind)}; one of ${[...Object.keys(FAULTS), ...BODY_FAULTS].join(', ')}`);
   optionalNumber(o, 'count');
+  optionalNumber(o, 'bytes');
   optionalString(o, 'roleArn');
   optionalString(o, 'action');
   return o as unknown as StsFault;
@@ -274,8 +281,13 @@ export async function startSts(opts: StsOptions): Promise<Sts> {
       if (params.get('Version') !== '2011-06-15' || !['AssumeRoleWithSAML', 'AssumeRole', 'GetCallerIdentity'].includes(action))
         throw new StsError(400, 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? 'NO_VERSION_SPECIFIED'}`);
       const fault = sts.faults.take((f) => (!f.action || f.action === action) && (!f.roleArn || f.roleArn === params.get('RoleArn')));
+      if (fault?.kind === 'hugeBody') return await sendHuge(res, action, fault.bytes ?? 8 * 1024 * 1024);
+      if (fault?.kind === 'stallBody') {
+        res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': '4096', 'x-amzn-RequestId': requestId });
+        return void res.write(`<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n  <${action}Result>`); // the rest never comes (closed by close())
+      }
       if (fault) {
-        const [status, message] = FAULTS[fault.kind];
+        const [status, message] = FAULTS[fault.kind as StsFaultCode];
         throw new StsError(status, fault.kind, fault.kind === 'AccessDenied' ? `Not authorized to perform sts:${action}` : message);
       }
       let result: string;
@@ -294,6 +306,18 @@ export async function startSts(opts: StsOptions): Promise<Sts> {
       counters.errors[e.code] = (counters.errors[e.code] ?? 0) + 1;
       send(e.status, errorXml(e.status >= 500 ? 'Receiver' : 'Sender', e.code, e.message, requestId));
     }
+  };
+
+  /** A success envelope padded past any sane size, streamed as the client reads it. */
+  const sendHuge = async (res: ServerResponse, action: string, bytes: number) => {
+    res.writeHead(200, { 'Content-Type': 'text/xml' });
+    res.write(`<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n<!--`);
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    for (let sent = 0; sent < bytes; sent += chunk.length) {
+      if (res.destroyed) return;
+      if (!res.write(chunk)) await new Promise((r) => (res.once('drain', r), res.once('close', r)));
+    }
+    res.end(`-->\n</${action}Response>\n`);
   };
 
   const control = async (req: IncomingMessage, res: ServerResponse, path: string) => {

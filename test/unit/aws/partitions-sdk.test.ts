@@ -53,13 +53,13 @@ describe('STS endpoints and client', () => {
 
   it('gives the request handler our timeout, and the proxy agent when one is set', async () => {
     const direct = await stsRequestHandler({ OKTA_AWS_HTTP_TIMEOUT: '7' }, 'https://sts.eu-west-1.amazonaws.com');
-    const config = await (direct as unknown as { configProvider: Promise<Record<string, unknown>> }).configProvider;
+    const config = await (direct.inner as unknown as { configProvider: Promise<Record<string, unknown>> }).configProvider;
     expect(config).toMatchObject({ connectionTimeout: 7_000, requestTimeout: 7_000, throwOnRequestTimeout: true });
     expect((config.httpsAgent as object).constructor.name).toBe('Agent');
     vi.stubEnv('HTTPS_PROXY', 'http://proxy.example:3128');
     try {
       const proxied = await stsRequestHandler({ HTTPS_PROXY: 'http://proxy.example:3128' }, 'https://sts.eu-west-1.amazonaws.com');
-      const proxiedConfig = await (proxied as unknown as { configProvider: Promise<Record<string, unknown>> }).configProvider;
+      const proxiedConfig = await (proxied.inner as unknown as { configProvider: Promise<Record<string, unknown>> }).configProvider;
       expect((proxiedConfig.httpsAgent as object).constructor.name).toBe('HttpsProxyAgent');
     } finally {
       vi.unstubAllEnvs();
