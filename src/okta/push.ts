@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as pause } from 'node:timers/promises';
 import { UserError } from '../lib/errors.js';
 import type { HttpClient } from '../lib/http.js';
 import { loggableUrl } from '../lib/http.js';
@@ -15,6 +15,8 @@ export interface PushOptions {
   notify(line: string): void;
   /** How a rate-limit pause is shown. */
   wait?: Wait;
+  /** The pause between polls (tests pass one that moves a fake clock). */
+  sleep?: (ms: number) => Promise<unknown>;
 }
 
 export interface PushTransaction {
@@ -35,6 +37,7 @@ const MIN_PAUSE_MS = 1_000;
  */
 export async function verifyPush(http: HttpClient, origin: string, tx: PushTransaction, options: PushOptions): Promise<AuthnResponse> {
   const { device } = tx;
+  const { sleep = pause } = options;
   let stateToken = tx.stateToken;
   // Okta's cancel link is always this; the answers' _links.cancel, when present, wins.
   let cancelUrl = `${origin}/api/v1/authn/cancel`;
@@ -87,14 +90,14 @@ export async function verifyPush(http: HttpClient, origin: string, tx: PushTrans
         await cancel();
         throw new UserError('Okta answered the push without a link to poll', { hint: 'Try again; if it persists, report it with --debug output.', code: 'PUSH_NO_POLL' });
       }
-      const pause = Math.max(MIN_PAUSE_MS, sentAt + POLL_PERIOD_MS - Date.now());
-      if (Date.now() + pause > deadline) {
+      const gap = Math.max(MIN_PAUSE_MS, sentAt + POLL_PERIOD_MS - Date.now());
+      if (Date.now() + gap > deadline) {
         await sleep(Math.max(0, deadline - Date.now()));
         if (interrupted) return halt();
         await cancel();
         throw pushFailure('CLIENT_TIMEOUT', device, options.timeoutMs);
       }
-      await sleep(pause);
+      await sleep(gap);
       if (interrupted) return halt();
       sentAt = Date.now();
       answer = await post(poll);

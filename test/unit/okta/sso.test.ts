@@ -3,7 +3,7 @@
  * loopback: every answer Okta can give, and the one line each failure becomes.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../../src/lib/http.js';
+import { type HttpClient, createHttpClient } from '../../../src/lib/http.js';
 import type { CodeSource } from '../../../src/okta/authn.js';
 import { type SamlLogin, fetchSamlAssertion } from '../../../src/okta/sso.js';
 import { type Emulators, FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERS, startEmulators, totpForStep, timeStep } from '../../emulators/index.js';
@@ -191,5 +191,94 @@ describe('fetchSamlAssertion', () => {
     const error = await fetchSamlAssertion(await http(), login()).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'UserError' });
     expect(saved).toBeUndefined();
+  });
+});
+
+describe('fetchSamlAssertion, the SSO page in detail', () => {
+  const ssoPath = () => new URL(emu.okta.ssoUrl).pathname;
+  /** The real client, with every request it is asked to make recorded. */
+  async function recording() {
+    const client = await http();
+    const requests: { url: string; accept: string | undefined }[] = [];
+    const wrapped: HttpClient = { ...client, fetch: (url, init = {}) => (requests.push({ url, accept: init.headers?.Accept }), client.fetch(url, init)) };
+    return { client: wrapped, requests };
+  }
+
+  it('asks for the SSO page as HTML, with the session cookie and after a fresh login', async () => {
+    const first = await recording();
+    await fetchSamlAssertion(first.client, login());
+    const ssoGets = first.requests.filter((r) => r.url.startsWith(emu.okta.ssoUrl));
+    expect(ssoGets).toHaveLength(1);
+    expect(ssoGets[0]?.url).toMatch(/\?sessionToken=/);
+    expect(ssoGets[0]?.accept).toBe('text/html');
+    emu.okta.faults.add({ kind: 'rateLimit', count: 1, path: ssoPath(), resetInSeconds: 1 });
+    const again = await recording();
+    await fetchSamlAssertion(again.client, login());
+    expect(again.requests).toEqual([
+      { url: emu.okta.ssoUrl, accept: 'text/html' },
+      { url: emu.okta.ssoUrl, accept: 'text/html' },
+    ]);
+  });
+
+  it('a step-up page for a live session is passed on, without clearing the session or logging in', async () => {
+    await fetchSamlAssertion(await http(), login());
+    const sid = saved;
+    events.length = 0;
+    emu.okta.faults.add({ kind: 'stepUp', count: 1 });
+    await expect(fetchSamlAssertion(await http(), login())).rejects.toMatchObject({ code: 'STEP_UP' });
+    expect(events).toEqual([]);
+    expect(saved).toBe(sid);
+  });
+
+  it('a step-up page right after a fresh login is passed on as it is', async () => {
+    emu.okta.faults.add({ kind: 'stepUp', count: 1 });
+    await expect(fetchSamlAssertion(await http(), login())).rejects.toMatchObject({ code: 'STEP_UP' });
+    expect(saved).toBeUndefined();
+  });
+
+  it('a fresh login whose SSO page has no SAMLResponse says to check the app link', async () => {
+    emu.okta.faults.add({ kind: 'noSamlResponse', count: 1 });
+    await expect(fetchSamlAssertion(await http(), login())).rejects.toMatchObject({
+      message: 'Okta logged you in, but the SSO page had no SAMLResponse',
+      hint: "Check that sso_url is the AWS app's embed link (…/app/amazon_aws/<id>/sso/saml) and that the app is assigned to you.",
+      code: 'NO_SAML_RESPONSE',
+    });
+    expect(saved).toBeUndefined();
+  });
+
+  it('saves no session when Okta set no session cookie', async () => {
+    const client = await http();
+    const result = await fetchSamlAssertion({ ...client, cookie: async () => undefined }, login());
+    expect(result.reusedSession).toBe(false);
+    expect(events).not.toContain('session saved');
+    expect(saved).toBeUndefined();
+  });
+
+  it('waits out a rate-limited SSO page twice at most', async () => {
+    saved = 'whatever';
+    emu.okta.faults.add({ kind: 'rateLimit', count: 3, path: ssoPath(), resetInSeconds: 1 });
+    await expect(fetchSamlAssertion(await http(), login())).rejects.toMatchObject({
+      message: "Okta's rate limit was hit on the SSO page (HTTP 429)",
+      hint: 'Wait a minute and try again; if it keeps happening, ask your Okta admin about the rate limits.',
+      code: 'E0000047',
+    });
+    expect(events.filter((e) => e.startsWith('wait'))).toHaveLength(2);
+    expect(emu.okta.counters.rateLimited).toBe(3);
+  });
+
+  it.each([
+    [400, "Okta's SSO page answered HTTP 400", 'Check sso_url with `okta-aws init`.'],
+    [499, "Okta's SSO page answered HTTP 499", 'Check sso_url with `okta-aws init`.'],
+    [500, "Okta's SSO page answered HTTP 500", 'Okta may be having trouble; try again in a minute.'],
+  ])('an SSO page with HTTP %i says so', async (status, message, hint) => {
+    saved = 'x';
+    emu.okta.faults.add({ kind: 'html', count: 1, path: ssoPath(), status });
+    await expect(fetchSamlAssertion(await http(), login())).rejects.toMatchObject({ message, hint, code: `HTTP_${status}` });
+  });
+
+  it('a wrong SSO path names where to find the link', async () => {
+    await expect(fetchSamlAssertion(await http(), login(FIXTURE_USERS.alice, { ssoUrl: `${emu.okta.url}/app/amazon_aws/nope/sso/saml` }))).rejects.toMatchObject({
+      hint: "Copy the AWS app's embed link from Okta (Admin → Applications → AWS → General) and run `okta-aws init --sso-url …`.",
+    });
   });
 });
