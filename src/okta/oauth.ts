@@ -40,7 +40,7 @@ export function parseOAuthAnswer(status: number, contentType: string, text: stri
     }
   }
   const body = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-  if (body && status >= 200 && status < 300) return body;
+  if (body && status < 300) return body; // fetch never hands back a 1xx
   if (body && typeof body.error === 'string') {
     throw new OAuthError(status, body.error, typeof body.error_description === 'string' ? body.error_description : undefined);
   }
