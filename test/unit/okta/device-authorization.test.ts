@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../../src/lib/errors.js';
 import { createHttpClient } from '../../../src/lib/http.js';
-import { redact } from '../../../src/lib/log.js';
-import { afterRefusedPoll, authorizeDevice, deviceAuthorizationFrom, pollForTokens } from '../../../src/okta/device-authorization.js';
+import { enableDebug, redact } from '../../../src/lib/log.js';
+import { afterRefusedPoll, authorizeDevice, clientError, deviceAuthorizationFrom, pollForTokens } from '../../../src/okta/device-authorization.js';
 import { OAuthError } from '../../../src/okta/oauth.js';
 import { DEFAULT_CLIENT_ID, type OktaOrg, fixtureUsers, startOktaOrg } from '../../emulators/index.js';
+import { scriptedServer } from '../../helpers/scripted-server.js';
 
 const CLIENT = 'cli0client';
 
@@ -95,5 +96,129 @@ describe('the device flow against the emulated org', () => {
   it('names the client id Okta does not know', async () => {
     const http = await createHttpClient({ env: {} });
     await expect(authorizeDevice(http, org.url, 'nobody')).rejects.toMatchObject({ name: 'UserError', code: 'invalid_client', message: expect.stringContaining('nobody') });
+  });
+});
+
+describe('deviceAuthorizationFrom, field by field', () => {
+  const answer = { device_code: 'dc-0123456789', user_code: 'ABCDEFGH', verification_uri: 'https://example.okta.com/activate', expires_in: 600, interval: 5 };
+  const BAD = { message: "Okta's device authorization answer is missing the device code, user code or verification URL", hint: 'Run again with --debug and report it.', code: 'BAD_DEVICE_ANSWER' };
+
+  it.each([
+    ['no device code', { device_code: undefined }],
+    ['an empty device code', { device_code: '' }],
+    ['no user code', { user_code: undefined }],
+    ['no verification URL', { verification_uri: undefined }],
+    ['a verification URL with something before the scheme', { verification_uri: 'xhttps://example.okta.com/activate' }],
+    ['a verification URL that is no string', { verification_uri: 7 }],
+  ])('refuses %s', (_what, change) => {
+    expect(() => deviceAuthorizationFrom({ ...answer, ...change })).toThrow(expect.objectContaining(BAD));
+  });
+
+  it('accepts http and any case of the scheme, for the plain and the complete URL', () => {
+    expect(deviceAuthorizationFrom({ ...answer, verification_uri: 'HTTP://okta.local/activate', verification_uri_complete: 'Https://okta.local/activate?user_code=X' })).toMatchObject({
+      verificationUri: 'HTTP://okta.local/activate',
+      verificationUriComplete: 'Https://okta.local/activate?user_code=X',
+    });
+    expect(deviceAuthorizationFrom({ ...answer, verification_uri_complete: 'xhttps://evil' }).verificationUriComplete).toBe(answer.verification_uri);
+  });
+
+  it.each<[string, unknown, unknown, number, number]>([
+    ['numbers as given', 900, 3, 900, 3],
+    ['strings ignored', '900', '3', 600, 5],
+    ['zero and negative ignored', 0, -2, 600, 5],
+    ['a fraction of a second of interval raised to 1 s', 30, 0.5, 30, 1],
+  ])('reads expires_in and interval: %s', (_what, expires, interval, expiresInSeconds, intervalSeconds) => {
+    expect(deviceAuthorizationFrom({ ...answer, expires_in: expires, interval })).toMatchObject({ expiresInSeconds, intervalSeconds });
+  });
+});
+
+describe('afterRefusedPoll and clientError, in full', () => {
+  const refused = (error: string, description?: string, status = 400) => afterRefusedPoll(new OAuthError(status, error, description), 5, CLIENT);
+
+  it.each<[string, { message: string; hint: string; code: string }]>([
+    ['expired_token', { message: 'The Okta device code expired before the login was approved', hint: 'Run the command again and approve the request in the browser within the time shown.', code: 'expired_token' }],
+    ['access_denied', { message: 'The Okta device login was denied in the browser', hint: 'Run the command again and approve the request (check that the code shown matches the one in the browser).', code: 'access_denied' }],
+    ['invalid_client', { message: `Okta does not know the OIDC client id ${CLIENT} (invalid_client)`, hint: 'Check the client id with your Okta admin and run `okta-aws init --flow device --client-id <id>`.', code: 'invalid_client' }],
+    [
+      'unauthorized_client',
+      {
+        message: `Okta's OIDC app ${CLIENT} may not use this grant (unauthorized_client)`,
+        hint: 'Ask your Okta admin to enable the Device Authorization, Token Exchange and Refresh Token grants on it (README: "Okta Identity Engine orgs").',
+        code: 'unauthorized_client',
+      },
+    ],
+    ['unsupported_grant_type', { message: `Okta's OIDC app ${CLIENT} may not use this grant (unsupported_grant_type)`, hint: expect.any(String) as never, code: 'unsupported_grant_type' }],
+    [
+      'invalid_grant',
+      { message: 'Okta refused the device login: Okta answered invalid_grant: gone (HTTP 400)', hint: 'Run the command again; if it repeats, ask your Okta admin to check the OIDC app.', code: 'invalid_grant' },
+    ],
+  ])('%s', (error, expected) => {
+    const result = refused(error, error === 'invalid_grant' ? 'gone' : undefined);
+    expect(result).toBeInstanceOf(UserError);
+    expect(result).toMatchObject(expected);
+  });
+
+  it('passes other errors and other OAuth errors through clientError untouched', () => {
+    const other = new Error('boom');
+    expect(clientError(other, CLIENT)).toBe(other);
+    const grant = new OAuthError(400, 'invalid_grant', undefined);
+    expect(clientError(grant, CLIENT)).toBe(grant);
+  });
+});
+
+describe('pollForTokens over loopback', () => {
+  let server: Awaited<ReturnType<typeof scriptedServer>>;
+  afterEach(async () => {
+    vi.useRealTimers();
+    await server.close();
+  });
+  const auth = { deviceCode: 'dc-abcdef', userCode: 'U', verificationUri: 'https://x', verificationUriComplete: 'https://x', expiresInSeconds: 12, intervalSeconds: 5 };
+  const pending = { status: 400, body: { error: 'authorization_pending' } };
+
+  it('polls with the device grant every interval, and gives up once the code has expired', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 0 });
+    server = await scriptedServer(pending, pending, pending);
+    const waits: number[] = [];
+    const error = await pollForTokens(await createHttpClient({ env: {} }), server.url, CLIENT, auth, async (ms) => {
+      waits.push(ms);
+      vi.setSystemTime(Date.now() + ms);
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'expired_token' });
+    // Polled at 5 s and 10 s; at 15 s the 12 s code is gone, so no third poll.
+    expect(waits).toEqual([5000, 5000, 5000]);
+    expect(server.received).toHaveLength(2);
+    expect(Object.fromEntries(new URLSearchParams(server.received[0]?.body))).toEqual({ client_id: CLIENT, device_code: 'dc-abcdef', grant_type: 'urn:ietf:params:oauth:grant-type:device_code' });
+    expect(server.received[0]?.path).toBe('/oauth2/v1/token');
+  });
+
+  it('still polls at the very end of the code’s lifetime', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 0 });
+    server = await scriptedServer(pending, { body: { access_token: 'acc-zzzz' } });
+    const tokens = await pollForTokens(await createHttpClient({ env: {} }), server.url, CLIENT, { ...auth, expiresInSeconds: 10 }, async (ms) => {
+      vi.setSystemTime(Date.now() + ms);
+    });
+    expect(tokens.accessToken).toBe('acc-zzzz');
+  });
+
+  it('passes on what is not an OAuth refusal, and says when Okta asks to slow down', async () => {
+    enableDebug();
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    server = await scriptedServer({ status: 400, body: { error: 'slow_down' } }, { status: 200, headers: { 'Content-Type': 'text/html' }, body: '<html>' });
+    const waits: number[] = [];
+    try {
+      await expect(pollForTokens(await createHttpClient({ env: {} }), server.url, CLIENT, { ...auth, expiresInSeconds: 600 }, async (ms) => void waits.push(ms))).rejects.toMatchObject({ code: 'NOT_OKTA' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(waits).toEqual([5000, 10000]);
+    expect(lines.filter((l) => l.includes('slow down'))).toEqual(['okta-aws: Okta asked to slow down; polling every 10 s\n']);
+  });
+
+  it('asks for a device code with the client id and the CLI scopes', async () => {
+    server = await scriptedServer({ body: { device_code: 'dc-qwerty', user_code: 'ABCD', verification_uri: 'https://o/activate', expires_in: 600, interval: 5 } });
+    expect(await authorizeDevice(await createHttpClient({ env: {} }), server.url, CLIENT)).toMatchObject({ deviceCode: 'dc-qwerty', userCode: 'ABCD' });
+    expect(server.received[0]?.path).toBe('/oauth2/v1/device/authorize');
+    expect(Object.fromEntries(new URLSearchParams(server.received[0]?.body))).toEqual({ client_id: CLIENT, scope: 'openid okta.apps.sso okta.users.read.self offline_access' });
   });
 });
