@@ -2,7 +2,6 @@ import { checkCredentialsFile } from '../aws/credentials-file.js';
 import { UserError } from '../lib/errors.js';
 import { timeoutFromEnv } from '../lib/http.js';
 import { sessionOwner } from '../lib/identity.js';
-import { registerSecret } from '../lib/log.js';
 import { credentialsFile, settingsFile } from '../lib/paths.js';
 import { type CredentialMode, type LoginFlow, type ProfileNaming, type MfaFactor, type Settings, type StoreName, readSettings, writeSettings } from '../lib/settings.js';
 import { normalizeTotpSecret } from '../lib/totp.js';
@@ -10,6 +9,7 @@ import { validateRegion, validateSsoUrl } from '../lib/validate.js';
 import { migrateSecrets, openStore, storeNameFrom } from '../stores/index.js';
 import type { SecretName } from '../stores/secret-store.js';
 import type { Prompter } from '../ui/prompter.js';
+import { type LoginAnswers, plainAnswer, secretAnswer, verifyWithRetries } from './init-answers.js';
 import { type Config, DEFAULT_REGION, pushOptions, resolveLoginFlow } from './config.js';
 import type { DeviceLoginUi } from './device-sign-in.js';
 import type { Reporter } from './reporter.js';
@@ -46,16 +46,6 @@ export interface InitResult {
   warnings: string[];
 }
 
-/** Turns a validator that throws UserErrors into one a prompt can show inline. */
-const inline = (check: (value: string) => unknown) => (value: string) => {
-  try {
-    check(value);
-    return undefined;
-  } catch (error) {
-    return error instanceof UserError ? `${error.message}. ${error.hint ?? ''}`.trim() : String(error);
-  }
-};
-
 /**
  * Asks for what is missing (flags, then the old settings as defaults, then prompts), stores the
  * secrets in the chosen store (moving them from the old one if it changed), writes settings.json,
@@ -68,17 +58,9 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   const store = storeNameFrom({ flag: options.store, settings: previous, env });
   const oldStore = previous?.secret_store ?? 'file';
 
-  const ask = async (given: string | undefined, existing: string | undefined, message: string, check: (v: string) => string, fallback?: string) => {
-    if (given !== undefined) return check(given);
-    if (!prompter.interactive && (existing ?? fallback) !== undefined) return check((existing ?? fallback)!);
-    return check(await prompter.input(message, { default: existing ?? fallback, validate: inline(check) }));
-  };
-  const ssoUrl = await ask(options.ssoUrl ?? env.OKTA_AWS_SSO_URL, previous?.sso_url, 'Okta SSO URL of the AWS app:', validateSsoUrl);
-  const username = await ask(options.username ?? env.OKTA_AWS_USERNAME, previous?.user_name, 'Okta username:', (v) => {
-    if (!v.trim()) throw new UserError('The username is empty', { hint: 'Use your Okta login, usually your email address.' });
-    return v.trim();
-  });
-  const region = await ask(options.region ?? env.OKTA_AWS_REGION, previous?.region, 'Default AWS region:', validateRegion, DEFAULT_REGION);
+  const ssoUrl = await plainAnswer(prompter, options.ssoUrl ?? env.OKTA_AWS_SSO_URL, previous?.sso_url, { label: 'Okta SSO URL', flag: '--sso-url', variable: 'OKTA_AWS_SSO_URL', message: 'Okta SSO URL of the AWS app:' }, validateSsoUrl);
+  const username = await plainAnswer(prompter, options.username ?? env.OKTA_AWS_USERNAME, previous?.user_name, { label: 'Okta username', flag: '--username', variable: 'OKTA_AWS_USERNAME', message: 'Okta username:' }, checkUsername);
+  const region = await plainAnswer(prompter, options.region ?? env.OKTA_AWS_REGION, previous?.region ?? DEFAULT_REGION, { label: 'AWS region', flag: '--region', variable: 'OKTA_AWS_REGION', message: 'Default AWS region:' }, validateRegion);
   const chosenFlow = options.flow ?? (env.OKTA_AWS_LOGIN_FLOW || previous?.login_flow);
   const flow = chosenFlow ?? 'auto';
   const clientId = options.clientId ?? (env.OKTA_AWS_CLIENT_ID || previous?.oidc_client_id);
@@ -142,70 +124,57 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   }
 
   const stored = async (name: SecretName) => (previous?.user_name === username ? oldSecrets.get(username, name).catch(() => undefined) : undefined);
-  const password = await secretAnswer(prompter, env.OKTA_AWS_PASSWORD, await stored('password'), 'Okta password', 'OKTA_AWS_PASSWORD', (v) => {
-    if (!v) throw new UserError('The password is empty', { hint: 'Type your Okta password.' });
-    return v;
-  });
-  const totpSecret =
-    mfaFactor === 'push'
-      ? undefined
-      : await secretAnswer(prompter, env.OKTA_AWS_TOTP_SECRET, await stored('totp_secret'), 'TOTP secret (base32, or the otpauth:// URI)', 'OKTA_AWS_TOTP_SECRET', normalizeTotpSecret, '--factor push');
+  const checks = { username: checkUsername, password: checkPassword, totpSecret: normalizeTotpSecret };
+  let answers: LoginAnswers = {
+    username,
+    password: await secretAnswer(prompter, env.OKTA_AWS_PASSWORD, await stored('password'), { label: 'Okta password', variable: 'OKTA_AWS_PASSWORD' }, checkPassword),
+    totpSecret:
+      mfaFactor === 'push'
+        ? undefined
+        : await secretAnswer(prompter, env.OKTA_AWS_TOTP_SECRET, await stored('totp_secret'), { label: 'TOTP secret (base32, or the otpauth:// URI)', variable: 'OKTA_AWS_TOTP_SECRET' }, normalizeTotpSecret, '--factor push'),
+  };
 
   // Prove the answers work before anything is stored: a failed login leaves the old settings as they were.
-  // The session cookie the login earns goes where the other secrets are now; a move takes it along.
+  // On a terminal, what Okta refuses is asked again, and only that. The session cookie the login earns
+  // goes where the other secrets are now; a move takes it along.
   if (options.verify) {
-    const signedIn = await signIn(config, env, io.reporter, { password, totpSecret });
-    result.roles = signedIn.roles;
-    result.warnings = signedIn.warnings;
+    const verified = await verifyWithRetries(prompter, answers, checks, (given) => signIn({ ...config, username: given.username }, env, io.reporter, given));
+    answers = verified.answers;
+    result.roles = verified.result.roles;
+    result.warnings = verified.result.warnings;
   }
+  const { password, totpSecret } = answers;
 
   // A change of store moves every secret first (copied, read back, then deleted), so none is lost.
   if (oldStore !== store && previous?.user_name && target.writable) {
     result.moved = await migrateSecrets({ from: oldSecrets, to: target, user: previous.user_name });
     // The Okta sessions are filed per (origin, user): the old settings' one, and the one the verifying login just saved.
-    const urls = [previous.sso_url, previous.user_name === username ? ssoUrl : undefined].filter((url): url is string => typeof url === 'string' && URL.canParse(url));
+    const urls = [previous.sso_url, previous.user_name === answers.username ? ssoUrl : undefined].filter((url): url is string => typeof url === 'string' && URL.canParse(url));
     const owners = new Set(urls.map((url) => sessionOwner(url, previous.user_name!)));
     for (const owner of owners) {
       for (const name of await migrateSecrets({ from: oldSecrets, to: target, user: owner, names: ['okta_session'] })) if (!result.moved.includes(name)) result.moved.push(name);
     }
   }
-  const settings: Settings = { ...previous, sso_url: ssoUrl, user_name: username, region, secret_store: store, ...flowSettings, ...(options.factor ? { mfa_factor: options.factor } : {}) };
+  const settings: Settings = { ...previous, sso_url: ssoUrl, user_name: answers.username, region, secret_store: store, ...flowSettings, ...(options.factor ? { mfa_factor: options.factor } : {}) };
   delete settings.password;
   delete settings.google_2fa_totp;
   if (store === 'file') Object.assign(settings, { password, ...(totpSecret === undefined ? {} : { google_2fa_totp: totpSecret }) });
   // Into the keyring (or a plugin's store) first: settings.json without secrets is written only once they are safe there.
   else if (target.writable) {
-    await target.set(username, 'password', password);
-    if (totpSecret !== undefined) await target.set(username, 'totp_secret', totpSecret);
+    await target.set(answers.username, 'password', password);
+    if (totpSecret !== undefined) await target.set(answers.username, 'totp_secret', totpSecret);
   }
   return save(settings);
 }
 
-/** A secret never comes from a flag: the environment, else a masked prompt, else what is stored. */
-async function secretAnswer(
-  prompter: Prompter,
-  fromEnv: string | undefined,
-  stored: string | undefined,
-  label: string,
-  variable: string,
-  check: (value: string) => string,
-  orElse?: string,
-): Promise<string> {
-  if (fromEnv) {
-    registerSecret(fromEnv);
-    return check(fromEnv);
-  }
-  if (prompter.interactive) {
-    const hint = stored ? ' (Enter keeps the stored one)' : '';
-    const answer = await prompter.secret(`${label}${hint}:`, { validate: (v) => (v === '' && stored ? undefined : inline(check)(v)) });
-    registerSecret(answer);
-    return answer === '' && stored ? stored : check(answer);
-  }
-  if (stored) return stored;
-  throw new UserError(`No terminal to ask for the ${label}`, {
-    hint: `Set ${variable} in the environment${orElse ? ` (or pass ${orElse})` : ''} and run \`okta-aws init\` again.`,
-    code: 'NO_TTY',
-  });
+function checkUsername(value: string): string {
+  if (!value.trim()) throw new UserError('The username is empty', { hint: 'Use your Okta login, usually your email address.' });
+  return value.trim();
+}
+
+function checkPassword(value: string): string {
+  if (!value) throw new UserError('The password is empty', { hint: 'Type your Okta password.' });
+  return value;
 }
 
 /** `refresh --mode` is remembered, so later refreshes and the hook write the same kind of profile. */
