@@ -46,14 +46,21 @@ function run(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<{ code: num
   });
 }
 
+const gutter = (name: string, text: string) =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map((line) => `  ${name.padEnd(6)} │ ${line}`.trimEnd())
+    .join('\n');
+
 let failed = false;
 async function step(title: string, what: string, args: string[], extra: NodeJS.ProcessEnv = {}, expectedCode = 0): Promise<string> {
   console.log(`\n━━ ${title}\n$ okta-aws ${args.join(' ')}`);
   const started = Date.now();
   const result = await run(args, extra);
-  const indent = (text: string) => text.trimEnd().split('\n').map((l) => `  │ ${l}`).join('\n');
-  if (result.stderr.trim()) console.log(`${indent(mask(result.stderr))}   (stderr)`);
-  if (result.stdout.trim()) console.log(indent(mask(result.stdout)));
+  // Each line carries the stream it came from in a gutter of its own, so no label sits on a line of output.
+  if (result.stderr.trim()) console.log(gutter('stderr', mask(result.stderr)));
+  if (result.stdout.trim()) console.log(gutter('stdout', mask(result.stdout)));
   const ok = result.code === expectedCode;
   failed ||= !ok;
   console.log(`  ${ok ? '✔' : '✖'} ${what} (exit ${result.code}, ${Date.now() - started} ms)`);
@@ -78,7 +85,7 @@ try {
   console.log(`  Okta logins for this refresh: ${emu.okta.counters.authn - authnAfterInit} (the session from init was reused); STS calls in flight at once: ${emu.sts.counters.maxInFlight}`);
   const file = await readFile(env.AWS_SHARED_CREDENTIALS_FILE!, 'utf8');
   console.log(`  ${file.startsWith(mine) ? '✔' : '✖'} your own profiles and comments are byte-for-byte as they were:`);
-  console.log(mask(file).trimEnd().split('\n').slice(0, 12).map((l) => `  │ ${l}`).join('\n') + '\n  │ …');
+  console.log(gutter('file', `${mask(file).trimEnd().split('\n').slice(0, 12).join('\n')}\n…`));
   failed ||= !file.startsWith(mine);
 
   await step('3. roles', 'listed the granted roles and when their credentials expire', ['roles']);
