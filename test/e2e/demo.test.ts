@@ -45,3 +45,24 @@ describe('npm run demo', () => {
     expect(out).toMatch(/ {2}stderr │ Okta grants you 3 roles[^\n]*\n {2}stdout │ okta-111111111111-Admin/);
   }, 160_000);
 });
+
+describe('npm test', () => {
+  it('lists each test skipped here with its reason, and shows no AWS SDK Node-version notice', async () => {
+    const { code, out } = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/story/vitest.story.config.ts'], {
+        cwd: root,
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined, NO_COLOR: '1', CI: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let text = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (text += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (text += d));
+      child.on('error', reject);
+      child.on('close', (exit) => resolve({ code: exit, out: text }));
+    });
+    expect(code, out).toBe(0);
+    expect(out).toContain('Skipped on this machine (1):\n  ↓ runs in a shell nobody has [skipped: okta-aws-no-such-shell is not installed; install okta-aws-no-such-shell to run it]\n');
+    expect(out).toMatch(/1 passed/);
+    expect(out).not.toContain('NodeVersionSupportWarning');
+  }, 60_000);
+});

@@ -63,6 +63,7 @@ async function immutableWorks(): Promise<boolean> {
   }
 }
 const canChattr = await immutableWorks();
+const chattrNote = canChattr ? '' : ' [skipped: chattr +i needs root and a filesystem that keeps the immutable flag]';
 
 const refresh = (args: string[] = []) => runCli(['refresh', ...args], { env: box.env, timeoutMs: 45_000 });
 const cacheFile = () => join(box.env.OKTA_AWS_HOME!, 'cache', 'credentials.json');
@@ -148,7 +149,7 @@ describe('the credentials file and its folder', () => {
     expect(await readFile(blocker, 'utf8')).toBe('I am a file\n');
   });
 
-  it.skipIf(!canChattr)('a credentials folder that is not writable (chattr +i: immutable, even for root)', async () => {
+  it.skipIf(!canChattr)(`a credentials folder that is not writable (chattr +i: immutable, even for root)${chattrNote}`, async () => {
     // The folder of its own, so okta-aws's home (under ~/.aws) stays writable.
     const folder = join(box.home, 'aws-readonly');
     await mkdir(folder);
@@ -160,7 +161,7 @@ describe('the credentials file and its folder', () => {
     expect(await leftovers(folder)).toEqual([]);
   });
 
-  it.skipIf(!canChattr)('a write that fails halfway (the rename over an immutable file): the old bytes stay, the temp file goes', async () => {
+  it.skipIf(!canChattr)(`a write that fails halfway (the rename over an immutable file): the old bytes stay, the temp file goes${chattrNote}`, async () => {
     // The temp file is created and written (the folder is writable); the rename onto the file fails.
     const seen: string[] = [];
     const watcher = watch(dirname(box.credentials), (_event, name) => name && seen.push(name));

@@ -1,11 +1,11 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Sandbox, runCli, sandbox } from '../helpers/cli.js';
+import { needing, which } from '../helpers/requires.js';
 
 let box: Sandbox;
-const hasShell = (name: string) => spawnSync(name, ['-c', 'exit 0']).status === 0;
 beforeEach(async () => {
   box = await sandbox();
 });
@@ -53,12 +53,12 @@ describe('shell completion', () => {
     expect(await bashComplete(script, ['okta-aws', 'assume', 'okta'])).toEqual([]);
   });
 
-  it.runIf(hasShell('zsh'))('zsh: the script loads (skipped when zsh is not installed)', async () => {
+  it.runIf(which('zsh'))(needing('zsh', 'zsh: the script loads'), async () => {
     const script = (await runCli(['autocomplete', 'zsh', '--script'], { env: box.env })).stdout;
     await new Promise<void>((resolve, reject) => execFile('zsh', ['-f', '-c', `autoload -U compinit && compinit -u; ${script}`], (e) => (e ? reject(e) : resolve())));
   });
 
-  it.runIf(hasShell('fish'))('fish: the script loads (skipped when fish is not installed)', async () => {
+  it.runIf(which('fish'))(needing('fish', 'fish: the script loads'), async () => {
     const script = (await runCli(['autocomplete', 'fish', '--script'], { env: box.env })).stdout;
     await new Promise<void>((resolve, reject) => execFile('fish', ['--no-config', '-c', script], (e) => (e ? reject(e) : resolve())));
   });

@@ -46,6 +46,7 @@ describe('STS endpoints and client', () => {
   });
 
   it('loads the STS client with the Node-version notice switched off', async () => {
+    delete process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED; // the test config sets it for test code
     const sts = await loadSts();
     expect(typeof sts.STSClient).toBe('function');
     expect(process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED).toBe('true');

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { needing, which } from '../../helpers/requires.js';
 import type { ProfileCredentials } from '../../../src/aws/types.js';
 import { credentialEnv, detectShell, quote, renderExports, renderUnsets, type Shell } from '../../../src/shell/exports.js';
 
@@ -10,10 +11,6 @@ import { credentialEnv, detectShell, quote, renderExports, renderUnsets, type Sh
 const HOSTILE = `it's $HOME \`id\` $(id) \${PATH} "dq" \\back\\slash\\ \\' '' \nnew line\r\n\ttab !! * ? [a] ~ %s ‘curly’ ‚‛ end\\`;
 const VALUES = [HOSTILE, '', "'", '\\', '\n', 'trailing newline\n', "'\\''", 'AQoDYXdzEJr//////////wEaDL+secret/token=='];
 
-function which(command: string): string | undefined {
-  const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
-  return found.status === 0 ? found.stdout.trim() : undefined;
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'exports-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,7 +42,8 @@ const readBack: Record<Shell | 'sh' | 'dash', (name: string) => string> = {
   powershell: (n) => `[Console]::Out.Write($env:${n}); [Console]::Out.Write([char]0); sh -c 'printf "%s" "$${n}"'\n`,
 };
 
-const installed = (['zsh', 'fish', 'dash'] as const).filter((s) => which(s));
+const OTHER_SHELLS = ['zsh', 'fish', 'dash'] as const;
+const installed = OTHER_SHELLS.filter((s) => which(s));
 const pwsh = which('pwsh');
 
 describe('renderExports survives a real shell', () => {
@@ -73,30 +71,32 @@ describe('renderExports survives a real shell', () => {
     expect(result.stdout).toBe(`${value}|x`);
   });
 
-  it.each(installed)('%s: eval reads the hostile values back (when installed)', (shell) => {
-    const syntax: Shell = shell === 'dash' ? 'bash' : shell;
-    for (const value of VALUES) {
-      writeFileSync(join(dir, 'out.txt'), renderExports({ OKTA_TEST: value }, syntax));
-      const evalLine = shell === 'fish' ? `cat '${join(dir, 'out.txt')}' | source\n` : `eval "$(cat '${join(dir, 'out.txt')}')"\n`;
-      const result = run(shell, evalLine + readBack[shell]('OKTA_TEST'));
-      expect(result.stderr).toBe('');
-      expect(result.stdout).toBe(`${value}\0${value}`);
-    }
+  describe.each(OTHER_SHELLS)('in %s', (shell) => {
+    it.runIf(installed.includes(shell))(needing(shell, `${shell}: eval reads the hostile values back`), () => {
+      const syntax: Shell = shell === 'dash' ? 'bash' : shell;
+      for (const value of VALUES) {
+        writeFileSync(join(dir, 'out.txt'), renderExports({ OKTA_TEST: value }, syntax));
+        const evalLine = shell === 'fish' ? `cat '${join(dir, 'out.txt')}' | source\n` : `eval "$(cat '${join(dir, 'out.txt')}')"\n`;
+        const result = run(shell, evalLine + readBack[shell]('OKTA_TEST'));
+        expect(result.stderr).toBe('');
+        expect(result.stdout).toBe(`${value}\0${value}`);
+      }
+    });
   });
 
-  it.runIf(installed.includes('zsh'))('zsh: works with RC_QUOTES set too', () => {
+  it.runIf(installed.includes('zsh'))(needing('zsh', 'zsh: works with RC_QUOTES set too'), () => {
     const result = run('zsh', `setopt rcquotes\n${renderExports({ A: HOSTILE }, 'zsh')}${readBack.zsh('A')}`);
     expect(result.stdout).toBe(`${HOSTILE}\0${HOSTILE}`);
   });
 
-  it.runIf(installed.includes('fish'))('fish: `eval (…)` works, since each statement is one line ending in ;', () => {
+  it.runIf(installed.includes('fish'))(needing('fish', 'fish: `eval (…)` works, since each statement is one line ending in ;'), () => {
     writeFileSync(join(dir, 'fish.txt'), renderExports({ A: HOSTILE, B: 'second' }, 'fish'));
     const result = run('fish', `eval (cat '${join(dir, 'fish.txt')}')\n${readBack.fish('A')}printf '\\000%s' $B\n`);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(`${HOSTILE}\0${HOSTILE}\0second`);
   });
 
-  it.runIf(pwsh)('powershell: Invoke-Expression line by line reads the values back (when pwsh is installed)', () => {
+  it.runIf(pwsh)(needing('pwsh', 'powershell: Invoke-Expression line by line reads the values back'), () => {
     for (const value of VALUES) {
       writeFileSync(join(dir, 'out.txt'), renderExports({ OKTA_TEST: value }, 'powershell'));
       const result = run('powershell', `Get-Content '${join(dir, 'out.txt')}' | Invoke-Expression\n${readBack.powershell('OKTA_TEST')}`);
@@ -106,14 +106,16 @@ describe('renderExports survives a real shell', () => {
 });
 
 describe('renderUnsets', () => {
-  it.each(['bash', ...installed] as const)('%s: removes set variables and ignores unset ones', (shell) => {
-    const syntax: Shell = shell === 'dash' ? 'bash' : shell;
-    const script =
-      renderExports({ GONE: 'x' }, syntax) +
-      renderUnsets(['GONE', 'NEVER_SET'], syntax) +
-      (shell === 'fish' ? `if set -q GONE; printf set; else; printf unset; end\n` : `[ -z "\${GONE+set}" ] && printf unset || printf set\n`);
-    const result = run(shell, script);
-    expect(result.stdout).toBe('unset');
+  describe.each(['bash', ...OTHER_SHELLS] as const)('in %s', (shell) => {
+    it.runIf(shell === 'bash' || installed.includes(shell))(needing(shell, `${shell}: removes set variables and ignores unset ones`), () => {
+      const syntax: Shell = shell === 'dash' ? 'bash' : shell;
+      const script =
+        renderExports({ GONE: 'x' }, syntax) +
+        renderUnsets(['GONE', 'NEVER_SET'], syntax) +
+        (shell === 'fish' ? `if set -q GONE; printf set; else; printf unset; end\n` : `[ -z "\${GONE+set}" ] && printf unset || printf set\n`);
+      const result = run(shell, script);
+      expect(result.stdout).toBe('unset');
+    });
   });
 
   it('renders each shell', () => {
