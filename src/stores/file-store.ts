@@ -4,8 +4,7 @@ import { withLock } from '../lib/lock.js';
 import { appHome, settingsFile } from '../lib/paths.js';
 import { type Settings, readSettings, writeSettings } from '../lib/settings.js';
 import type { SecretName, SecretStore } from './secret-store.js';
-import { SessionFileStore } from './session-store.js';
-import { TokenFileStore } from './token-file-store.js';
+import { type UserFileStore, sessionFileStore, tokenFileStore } from './user-file-store.js';
 
 /** Where the original Python tool kept each login secret in settings.json. */
 const SETTINGS_KEY = { password: 'password', totp_secret: 'google_2fa_totp' } as const;
@@ -14,18 +13,18 @@ const SETTINGS_KEY = { password: 'password', totp_secret: 'google_2fa_totp' } as
  * The settings file as the original tool wrote it: `password` and `google_2fa_totp` beside
  * `user_name`, so one file serves both tools. That layout holds one user's login secrets: they
  * belong to `user_name`, are never handed to another user, and another user's are refused rather
- * than written over them. The Okta session goes to session.json (see SessionFileStore), the OAuth
- * refresh token to oauth-tokens.json (see TokenFileStore).
+ * than written over them. The Okta session goes to session.json (see user-file-store), the OAuth
+ * refresh token to oauth-tokens.json.
  */
 export class FileStore implements SecretStore {
   readonly name = 'file' as const;
   readonly writable = true;
-  private readonly sessions: SessionFileStore;
-  private readonly tokens: TokenFileStore;
+  private readonly sessions: UserFileStore;
+  private readonly tokens: UserFileStore;
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {
-    this.sessions = new SessionFileStore(env);
-    this.tokens = new TokenFileStore(env);
+    this.sessions = sessionFileStore(env);
+    this.tokens = tokenFileStore(env);
   }
 
   async check(): Promise<void> {}

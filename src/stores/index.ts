@@ -7,7 +7,7 @@ import { FileStore } from './file-store.js';
 import { KeyringStore } from './keyring-store.js';
 import { STORE_NAME_PATTERN, pluginStores } from './plugins.js';
 import type { SecretName, SecretStore } from './secret-store.js';
-import { SessionFileStore } from './session-store.js';
+import { sessionFileStore } from './user-file-store.js';
 
 export { migrateSecrets } from './migrate.js';
 export type { SecretName, SecretStore } from './secret-store.js';
@@ -62,7 +62,7 @@ function forConfig(store: SecretStore, env: NodeJS.ProcessEnv): SecretStore {
 
 /** Where the Okta session goes: the store itself, or a 0600 file when the store is read-only. */
 export function sessionStoreFor(store: SecretStore, env: NodeJS.ProcessEnv = process.env): SecretStore {
-  return store.writable ? store : new SessionFileStore(env);
+  return store.writable ? store : sessionFileStore(env);
 }
 
 /**
@@ -100,7 +100,7 @@ class PluginStore implements SecretStore {
 
   private async storeFor(name: SecretName): Promise<SecretStore> {
     const store = await this.store();
-    return name === 'okta_session' && !store.writable ? new SessionFileStore(this.env) : store;
+    return name === 'okta_session' && !store.writable ? sessionFileStore(this.env) : store;
   }
 
   private store(): Promise<SecretStore> {

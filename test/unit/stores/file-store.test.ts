@@ -2,9 +2,8 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tokenFile } from '../../../src/stores/token-file-store.js';
 import { FileStore } from '../../../src/stores/file-store.js';
-import { sessionFile } from '../../../src/stores/session-store.js';
+import { sessionFile, tokenFile } from '../../../src/stores/user-file-store.js';
 
 let dir: string;
 let env: NodeJS.ProcessEnv;

@@ -4,7 +4,7 @@ import { EnvStore } from '../../../src/stores/env-store.js';
 import { FileStore } from '../../../src/stores/file-store.js';
 import { openStore, sessionStoreFor, storeNameFrom } from '../../../src/stores/index.js';
 import { KeyringStore } from '../../../src/stores/keyring-store.js';
-import { SessionFileStore } from '../../../src/stores/session-store.js';
+import { UserFileStore } from '../../../src/stores/user-file-store.js';
 
 describe('storeNameFrom', () => {
   it('is file when nothing says otherwise', () => {
@@ -59,6 +59,6 @@ describe('sessionStoreFor', () => {
   it('keeps the session in a writable store, and in session.json beside a read-only one', () => {
     const file = new FileStore({});
     expect(sessionStoreFor(file, {})).toBe(file);
-    expect(sessionStoreFor(new EnvStore({}), {})).toBeInstanceOf(SessionFileStore);
+    expect(sessionStoreFor(new EnvStore({}), {})).toBeInstanceOf(UserFileStore);
   });
 });
