@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile, utimes } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -100,27 +100,44 @@ describe('withLock', () => {
 
   it('a holder on another host working past staleMs keeps the lock: its heartbeat stops a waiter from breaking in', async () => {
     // Liveness cannot be checked across machines (a home folder on NFS): only the heartbeat tells a
-    // slow holder from a dead one there.
-    const lock = join(dir, 'x.lock');
-    const staleMs = 1_000; // the heartbeat touches the file every 333 ms: ample slack on a busy machine
-    const events: string[] = [];
-    let entered!: () => void;
-    const holderInside = new Promise<void>((resolve) => (entered = resolve));
-    const holder = withLock(
-      lock,
-      async () => {
-        events.push('holder in');
-        entered();
-        await sleep(staleMs * 3); // a slow refresh, three times the stale threshold
-        events.push('holder out');
-      },
-      { staleMs, timeoutMs: 10_000 },
-    );
-    await holderInside;
-    host = 'other-host'; // from here on the waiter, and the lock file's holder is on another machine
-    const waiter = withLock(lock, async () => events.push('waiter in'), { staleMs, timeoutMs: 10_000 });
-    await Promise.all([holder, waiter]);
-    expect(events).toEqual(['holder in', 'holder out', 'waiter in']);
-    expect(existsSync(lock)).toBe(false);
+    // slow holder from a dead one there. The clock and the heartbeat's interval are fake, so the
+    // holder "works" three times staleMs without the test waiting for it; the file's mtime is real.
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    try {
+      const lock = join(dir, 'x.lock');
+      const staleMs = 3_000; // the heartbeat touches the file every 1 s
+      const events: string[] = [];
+      let entered!: () => void;
+      let finish!: () => void;
+      const holderInside = new Promise<void>((resolve) => (entered = resolve));
+      const holderDone = new Promise<void>((resolve) => (finish = resolve));
+      const holder = withLock(
+        lock,
+        async () => {
+          events.push('holder in');
+          entered();
+          await holderDone;
+          events.push('holder out');
+        },
+        { staleMs, timeoutMs: 60_000 },
+      );
+      await holderInside;
+      host = 'other-host'; // from here on the waiter, and the lock file's holder is on another machine
+      const waiter = withLock(lock, async () => events.push('waiter in'), { staleMs, timeoutMs: 60_000 });
+      for (let beat = 0; beat < 9; beat += 1) {
+        vi.advanceTimersByTime(staleMs / 3); // one heartbeat: the file is never older than a third of staleMs
+        const now = Date.now();
+        for (let tries = 0; tries < 500 && Math.abs((await stat(lock)).mtimeMs - now) >= 1; tries += 1) await sleep(2);
+        expect(Math.abs((await stat(lock)).mtimeMs - now)).toBeLessThan(1); // the heartbeat touched it
+        await sleep(20); // real time for the waiter to look at the lock again
+      }
+      expect(events).toEqual(['holder in']);
+      finish();
+      await Promise.all([holder, waiter]);
+      expect(events).toEqual(['holder in', 'holder out', 'waiter in']);
+      expect(existsSync(lock)).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
