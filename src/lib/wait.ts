@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { debug } from './log.js';
 
 /**
@@ -10,5 +9,5 @@ export type Wait = (ms: number, say: (seconds: number) => string) => Promise<voi
 /** For callers without a reporter: the reason goes to the --debug log. */
 export const quietWait: Wait = async (ms, say) => {
   debug(say(Math.ceil(ms / 1000)));
-  await sleep(ms);
+  await new Promise((resolve) => setTimeout(resolve, ms)); // the global timer, which a test can fake
 };

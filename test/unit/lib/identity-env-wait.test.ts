@@ -86,12 +86,21 @@ describe('quietWait', () => {
       return true;
     });
     const seconds: number[] = [];
-    const started = Date.now();
-    await quietWait(1_200, (s) => {
-      seconds.push(s);
-      return `waiting ${s} s`;
-    });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1_150);
+    vi.useFakeTimers();
+    try {
+      let over = false;
+      const waiting = quietWait(1_200, (s) => {
+        seconds.push(s);
+        return `waiting ${s} s`;
+      }).then(() => (over = true));
+      await vi.advanceTimersByTimeAsync(1_199);
+      expect(over).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(over).toBe(true);
+      await waiting;
+    } finally {
+      vi.useRealTimers();
+    }
     expect(seconds).toEqual([2]);
     expect(lines).toEqual(['okta-aws: waiting 2 s\n']);
   });
