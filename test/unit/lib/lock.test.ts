@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile, utimes } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -140,4 +141,82 @@ describe('withLock', () => {
       vi.useRealTimers();
     }
   });
+
+  it('names a holder on this host that is stopped, and how to resume it', async () => {
+    const lock = join(dir, 'x.lock');
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    await new Promise((resolve) => child.on('spawn', resolve));
+    try {
+      const stat = () => readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const started = stat().slice(stat().lastIndexOf(')') + 2).split(' ')[19];
+      await writeFile(lock, JSON.stringify({ pid: child.pid, host: hostname(), token: 't', started }));
+      const running = withLock(lock, async () => 1, { timeoutMs: 200 });
+      await expect(running).rejects.toThrow(new RegExp(`^Timed out after 0 s waiting for the lock ${lock} held by pid ${child.pid}$`));
+      process.kill(child.pid!, 'SIGSTOP');
+      for (let tries = 0; tries < 200 && stat().slice(stat().lastIndexOf(')') + 2)[0] !== 'T'; tries += 1) await sleep(5);
+      const error = await withLock(lock, async () => 1, { timeoutMs: 200 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        message: `Timed out after 0 s waiting for the lock ${lock} held by pid ${child.pid}, which is stopped (resume it with \`fg\`, or end it)`,
+        hint: 'Another okta-aws is still running; wait for it to finish, or delete the lock file if no okta-aws process is alive.',
+      });
+      expect(existsSync(lock)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('a lock file without a readable holder is abandoned only once silent for staleMs', async () => {
+    const lock = join(dir, 'x.lock');
+    for (const text of ['', '{"pid": "1", "host": "h"}', '{"pid": 1}', 'not json']) {
+      await writeFile(lock, text); // fresh: perhaps being written right now
+      await expect(withLock(lock, async () => 1, { staleMs: 60_000, timeoutMs: 100 })).rejects.toThrow(/^Timed out after 0 s waiting for the lock \S+$/);
+      const past = new Date(Date.now() - 61_000);
+      await utimes(lock, past, past);
+      expect(await withLock(lock, async () => 2, { staleMs: 60_000, timeoutMs: 1_000 })).toBe(2);
+      expect(existsSync(lock)).toBe(false);
+    }
+  });
+
+  it('leaves the lock to another waiter that is breaking it, and clears a breaker that died at it', async () => {
+    const lock = join(dir, 'x.lock');
+    const child = spawn(process.execPath, ['-e', '0']);
+    await new Promise((resolve) => child.on('exit', resolve));
+    const dead = JSON.stringify({ pid: child.pid, host: hostname(), token: 'dead' });
+    const breaker = `${lock}.break`;
+    await writeFile(lock, dead);
+    await writeFile(breaker, JSON.stringify({ pid: process.pid, host: hostname(), token: 'breaker' }));
+    const waiting = withLock(lock, async () => 'got it', { timeoutMs: 5_000 });
+    await sleep(150);
+    expect(await readFile(lock, 'utf8')).toBe(dead); // left to the breaker at work
+    await rm(breaker); // that one finished without deleting it: now this waiter breaks it
+    expect(await waiting).toBe('got it');
+
+    await writeFile(lock, dead);
+    await writeFile(breaker, '');
+    const past = new Date(Date.now() - 6_000);
+    await utimes(breaker, past, past); // that breaker has been at it for 6 s: it died
+    const started = Date.now();
+    expect(await withLock(lock, async () => 'got it again', { timeoutMs: 5_000 })).toBe('got it again');
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('a process that exits while holding a lock leaves no lock file', async () => {
+    vi.resetModules();
+    const fresh = await import('../../../src/lib/lock.js');
+    const before = process.listeners('exit');
+    const lock = join(dir, 'x.lock');
+    const other = join(dir, 'y.lock');
+    await writeFile(other, JSON.stringify({ pid: process.pid, host: hostname(), token: 'not-ours' }));
+    await fresh.withLock(lock, async () => {
+      await fresh.withLock(join(dir, 'z.lock'), async () => undefined); // installs the hook only once
+      const hooks = process.listeners('exit').filter((l) => !before.includes(l));
+      expect(hooks).toHaveLength(1);
+      for (const hook of hooks) process.removeListener('exit', hook);
+      expect(existsSync(lock)).toBe(true);
+      (hooks[0] as () => void)(); // what process.exit() runs now
+      expect(await readdir(dir)).toEqual(['y.lock']); // ours gone, another's left
+    });
+  });
+
 });
