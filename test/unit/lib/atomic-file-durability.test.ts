@@ -14,6 +14,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 const calls: string[] = [];
 /** Runs instead of the rename when set: the test's "the process stops here". */
 let beforeRename: ((from: string) => Promise<void>) | undefined;
+/** Thrown by stat() when set: a target that exists but cannot be examined. */
+let statError: Error | undefined;
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs/promises')>();
@@ -31,7 +33,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     calls.push(`rename ${from} ${to}`);
     return real.rename(from, to);
   };
-  return { ...real, open, rename, default: { ...real, open, rename } };
+  const stat = (...args: Parameters<typeof real.stat>) => (statError ? Promise.reject(statError) : real.stat(...args));
+  return { ...real, open, rename, stat, default: { ...real, open, rename, stat } };
 });
 
 const exitListenersBefore = process.listeners('exit');
@@ -44,6 +47,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'atomic-durable-'));
   calls.length = 0;
   beforeRename = undefined;
+  statError = undefined;
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -61,6 +65,19 @@ describe('writeFileAtomic durability', () => {
     expect(syncTemp).toBe(`sync ${temp?.[1]}`);
     expect(syncDir).toBe(`sync ${dir}`);
     expect(await readFile(path, 'utf8')).toBe('new');
+  });
+});
+
+describe('writeFileAtomic on a target it cannot examine', () => {
+  it('writes nothing: the mode to keep is unknown', async () => {
+    const path = join(dir, 'credentials');
+    await writeFile(path, 'old');
+    statError = Object.assign(new Error('EIO: i/o error, stat'), { code: 'EIO' });
+    await expect(writeFileAtomic(path, 'new')).rejects.toThrow('EIO: i/o error, stat');
+    statError = undefined;
+    expect(calls).toEqual([]);
+    expect(await readdir(dir)).toEqual(['credentials']);
+    expect(await readFile(path, 'utf8')).toBe('old');
   });
 });
 

@@ -1,8 +1,9 @@
 import { mkdtemp, readFile, readdir, rm, stat, symlink, writeFile, lstat, chmod, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensurePrivateDir, ensurePrivateFile, writeFileAtomic } from '../../../src/lib/atomic-file.js';
+import { ensurePrivateDir, ensurePrivateFile, isCode, resolveLinkTarget, writeFileAtomic } from '../../../src/lib/atomic-file.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -64,6 +65,44 @@ describe('writeFileAtomic', () => {
   });
 });
 
+describe('resolveLinkTarget', () => {
+  it('follows a chain of 39 links, as the kernel would, and refuses 40 or a loop', async () => {
+    const chain = async (name: string, length: number) => {
+      for (let i = 0; i < length; i += 1) await symlink(`${name}${i + 1}`, join(dir, `${name}${i}`));
+      return join(dir, `${name}0`);
+    };
+    expect(await resolveLinkTarget(await chain('ok', 39))).toBe(join(dir, 'ok39'));
+    const tooLong = await chain('long', 40);
+    await expect(resolveLinkTarget(tooLong)).rejects.toThrow(`Too many symbolic links at ${tooLong}`);
+    await symlink('b', join(dir, 'a'));
+    await symlink('a', join(dir, 'b'));
+    await expect(writeFileAtomic(join(dir, 'a'), 'x')).rejects.toThrow(/^Too many symbolic links at /);
+  });
+
+  it('passes on an error other than a missing file', async () => {
+    await writeFile(join(dir, 'file'), '');
+    await expect(resolveLinkTarget(join(dir, 'file', 'below'))).rejects.toMatchObject({ code: 'ENOTDIR' });
+  });
+});
+
+describe('isCode', () => {
+  it('is true only for an object carrying that code', () => {
+    expect(isCode(Object.assign(new Error('x'), { code: 'ENOENT' }), 'ENOENT')).toBe(true);
+    expect(isCode({ code: 'EEXIST' }, 'ENOENT')).toBe(false);
+    for (const value of [null, undefined, 'ENOENT', 2]) expect(isCode(value, 'ENOENT')).toBe(false);
+  });
+});
+
+describe('open files', () => {
+  it('closes every file and folder it opens', async () => {
+    const open = () => readdirSync('/proc/self/fd').length;
+    await writeFileAtomic(join(dir, 'warm-up'), 'x');
+    const before = open();
+    for (let i = 0; i < 20; i += 1) await writeFileAtomic(join(dir, 'credentials'), `v${i}`);
+    expect(open()).toBe(before);
+  });
+});
+
 describe('private folders and files', () => {
   it('tightens a folder that others can read, and says so', async () => {
     const sub = join(dir, 'okta-aws');
@@ -80,5 +119,29 @@ describe('private folders and files', () => {
     await chmod(path, 0o644);
     expect(await ensurePrivateFile(path)).toMatch(/mode 644/);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it('a missing file needs no tightening; another error is passed on', async () => {
+    expect(await ensurePrivateFile(join(dir, 'missing.json'))).toBeUndefined();
+    await writeFile(join(dir, 'file'), '');
+    await expect(ensurePrivateFile(join(dir, 'file', 'below'))).rejects.toMatchObject({ code: 'ENOTDIR' });
+  });
+
+  it('on Windows, where modes mean nothing, tightens nothing and warns of nothing', async () => {
+    const sub = join(dir, 'okta-aws');
+    await mkdir(sub, { mode: 0o755 });
+    await chmod(sub, 0o755);
+    await writeFile(join(sub, 'settings.json'), '{}', { mode: 0o644 });
+    await chmod(join(sub, 'settings.json'), 0o644);
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    try {
+      expect(await ensurePrivateDir(sub)).toBeUndefined();
+      expect(await ensurePrivateFile(join(sub, 'settings.json'))).toBeUndefined();
+    } finally {
+      Object.defineProperty(process, 'platform', platform);
+    }
+    expect((await stat(sub)).mode & 0o777).toBe(0o755);
+    expect((await stat(join(sub, 'settings.json'))).mode & 0o777).toBe(0o644);
   });
 });
