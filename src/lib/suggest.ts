@@ -1,5 +1,5 @@
-/** Edit distance (insert, delete, substitute, swap of neighbours): what a typo costs. */
-function distance(a: string, b: string): number {
+/** Edit distance (insert, delete, substitute, swap of neighbours; optimal string alignment): what a typo costs. */
+export function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
