@@ -24,7 +24,7 @@ export function detectShell(env: NodeJS.ProcessEnv = process.env, platform: Node
   const shell = env.SHELL?.trim();
   if (shell) {
     // Windows paths (Git Bash sets SHELL=C:\…\bash.exe) and login shells ("-bash") included.
-    const name = (shell.split(/[\\/]/).pop() ?? '').toLowerCase().replace(/\.exe$/, '').replace(/^-/, '');
+    const name = shell.split(/[\\/]/).pop()!.toLowerCase().replace(/\.exe$/, '').replace(/^-/, '');
     if (name === 'zsh' || name === 'fish') return name;
     if (name === 'pwsh' || name === 'powershell') return 'powershell';
     return 'bash';

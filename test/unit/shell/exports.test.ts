@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { needing, which } from '../../helpers/requires.js';
 import type { ProfileCredentials } from '../../../src/aws/types.js';
-import { credentialEnv, detectShell, quote, renderExports, renderUnsets, type Shell } from '../../../src/shell/exports.js';
+import { credentialEnv, detectShell, isShell, quote, renderExports, renderUnsets, type Shell } from '../../../src/shell/exports.js';
 
 /** Everything a shell might expand or end a string on, plus PowerShell's typographic quotes. */
 const HOSTILE = `it's $HOME \`id\` $(id) \${PATH} "dq" \\back\\slash\\ \\' '' \nnew line\r\n\ttab !! * ? [a] ~ %s ‘curly’ ‚‛ end\\`;
@@ -120,6 +120,7 @@ describe('renderUnsets', () => {
 
   it('renders each shell', () => {
     expect(renderUnsets(['AWS_PROFILE'], 'bash')).toBe('unset AWS_PROFILE;\n');
+    expect(renderUnsets(['AWS_PROFILE', 'AWS_DEFAULT_PROFILE'], 'zsh')).toBe('unset AWS_PROFILE;\nunset AWS_DEFAULT_PROFILE;\n');
     expect(renderUnsets(['AWS_PROFILE'], 'fish')).toBe('set -e AWS_PROFILE;\n');
     expect(renderUnsets(['AWS_PROFILE'], 'powershell')).toBe('Remove-Item -Path Env:AWS_PROFILE -ErrorAction SilentlyContinue;\n');
   });
@@ -149,6 +150,12 @@ describe('quote', () => {
   });
 });
 
+describe('isShell', () => {
+  it('knows the four shells and nothing else', () => {
+    expect(['bash', 'zsh', 'fish', 'powershell', 'sh', 'Bash', ''].map(isShell)).toEqual([true, true, true, true, false, false, false]);
+  });
+});
+
 describe('detectShell', () => {
   it.each([
     [{ SHELL: '/bin/bash' }, 'linux', 'bash'],
@@ -165,6 +172,12 @@ describe('detectShell', () => {
     [{ PSModulePath: '/opt/microsoft/powershell/7/Modules' }, 'linux', 'powershell'],
     [{}, 'win32', 'powershell'],
     [{}, 'linux', 'bash'],
+    [{ SHELL: '  /usr/bin/fish  ' }, 'linux', 'fish'],
+    [{ SHELL: '   ', PSModulePath: '/opt/microsoft/powershell/7/Modules' }, 'linux', 'powershell'],
+    [{ SHELL: 'C:\\tools\\fish.EXE' }, 'win32', 'fish'],
+    [{ SHELL: 'C:\\Program Files\\PowerShell\\7\\powershell.exe' }, 'win32', 'powershell'],
+    [{ SHELL: '/opt/z.exesh' }, 'linux', 'bash'],
+    [{ SHELL: '/opt/z-sh' }, 'linux', 'bash'],
   ] as const)('%o on %s → %s', (env, platform, expected) => {
     expect(detectShell(env, platform)).toBe(expected);
   });
