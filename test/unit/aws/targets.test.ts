@@ -99,6 +99,22 @@ describe('resolveTarget', () => {
   });
 
   it('tells the user to refresh when no roles are known', () => {
-    expect(failure('Admin', []).hint).toContain('okta-aws refresh');
+    expect(failure('Admin', [])).toMatchObject({
+      message: 'No granted role matches "Admin": no roles are known yet',
+      hint: 'Run `okta-aws refresh` to log in and fetch your roles.',
+      code: 'UNKNOWN_TARGET',
+    });
+  });
+
+  it('lists exactly 10 profiles without "and more", in order', () => {
+    const ten = Array.from({ length: 10 }, (_, i) => role(String(100000000000 + i), `Role${i}`));
+    expect(failure('Nope', ten).hint).toBe(
+      `Use a profile name, role name or role ARN; available: ${ten.map((r) => r.profile).join(', ')}. If the role was granted recently, run \`okta-aws refresh\`.`,
+    );
+    expect(failure('Nope', [...ten, role('100000000010', 'Role10')]).hint).toContain(' and 1 more (see `okta-aws roles`). ');
+  });
+
+  it('a blank target matches nothing, and the message shows it as given', () => {
+    expect(failure('   ').message).toBe('No granted role matches "   "');
   });
 });
