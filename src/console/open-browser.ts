@@ -26,7 +26,7 @@ export function browserCommands(browser: string, url: string): string[][] {
 
 function splitWords(text: string): string[] {
   const words: string[] = [];
-  for (const match of text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) words.push(match[1] ?? match[2] ?? match[3] ?? '');
+  for (const match of text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) words.push(match[1] ?? match[2] ?? match[3]!); // one of the three always matched
   return words;
 }
 
@@ -59,7 +59,7 @@ export async function openInBrowser(url: string, env: NodeJS.ProcessEnv = proces
     const { default: open } = await import('open');
     // `open` starts its opener with process.env and takes no env; the login is over by now.
     dropSecretsFromProcessEnv();
-    const child = await open(url, { wait: false });
+    const child = await open(url); // `wait` defaults to false: it returns once the opener started
     failure = await launch(() => child);
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
@@ -73,8 +73,8 @@ export async function openInBrowser(url: string, env: NodeJS.ProcessEnv = proces
 }
 
 /**
- * Waits until the process started, then briefly for a launcher that fails at once (xdg-open with
- * no desktop exits non-zero within milliseconds). Returns why it failed, or undefined. The browser
+ * Waits briefly for a launcher that fails at once (xdg-open with no desktop exits non-zero within
+ * milliseconds). Returns why it failed, or undefined. The browser
  * is detached and unreferenced so it outlives us and our Ctrl-C.
  */
 function launch(start: () => ChildProcess): Promise<string | undefined> {
@@ -86,20 +86,15 @@ function launch(start: () => ChildProcess): Promise<string | undefined> {
       resolve(error instanceof Error ? error.message : String(error));
       return;
     }
-    let timer: NodeJS.Timeout | undefined;
-    let done = false;
     const finish = (failure: string | undefined) => {
-      if (done) return;
-      done = true;
       clearTimeout(timer);
       child.on('error', () => undefined); // a late error must not crash the CLI
       child.unref();
-      resolve(failure);
+      resolve(failure); // a second outcome (an exit after the timer) changes nothing
     };
+    // A spawn that failed says so on the next tick, long before the timer.
+    const timer = setTimeout(() => finish(undefined), EARLY_EXIT_MS);
     child.once('error', (error: NodeJS.ErrnoException) => finish(error.code === 'ENOENT' ? 'command not found' : error.message));
     child.once('exit', (code, signal) => finish(code === 0 ? undefined : signal ? `killed by ${signal}` : `exited with status ${code}`));
-    // A pid means the process exists (spawn sets it at once; `open` hands us one it already started);
-    // without one, the 'error' event follows.
-    if (child.pid !== undefined) timer = setTimeout(() => finish(undefined), EARLY_EXIT_MS);
   });
 }

@@ -95,5 +95,21 @@ describe.skipIf(process.platform === 'win32')('openInBrowser', () => {
         restore();
       }
     });
+
+    it.skipIf(process.platform !== 'linux')('returns while the browser the opener started is still running', async () => {
+      const release = join(dir, 'release');
+      const out = join(dir, 'opener-running');
+      for (const key of keys) delete process.env[key];
+      // xdg-open waits for this browser, which runs until the test lets it go.
+      process.env.BROWSER = recorder('opener-running-browser', out, `while [ ! -e "${release}" ]; do sleep 0.05; done; echo released`);
+      try {
+        await openInBrowser(URL_, { PATH: process.env.PATH });
+        expect(existsSync(out)).toBe(false);
+      } finally {
+        writeFileSync(release, '');
+        restore();
+      }
+      expect(await waitFor(out)).toBe('released\n');
+    });
   });
 });
