@@ -122,8 +122,9 @@ export function parseIniSections(text: string, path: string): IniDocument {
     if (section.entries.has(name)) throw fail(line, `the key "${name}" appears twice in [${section.name}]`);
     finishValue();
     key = name;
-    valueLines = [trim(stripped.slice(delimiter + 1))];
-    section.entries.set(name, valueLines[0] ?? '');
+    const value = trim(stripped.slice(delimiter + 1));
+    valueLines = [value];
+    section.entries.set(name, value);
     section.end = next;
   }
   finishValue();
