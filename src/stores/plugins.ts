@@ -61,9 +61,8 @@ export function pluginStores(reserved: readonly string[], env: NodeJS.ProcessEnv
 
 async function loadCatalog(reserved: readonly string[], env: NodeJS.ProcessEnv): Promise<PluginCatalog> {
   const result: PluginCatalog = { stores: new Map(), failures: [] };
-  const plugins = installed()
-    .filter((p) => (p.hooks[STORE_HOOK]?.length ?? 0) > 0)
-    .sort((a, b) => a.name.localeCompare(b.name));
+  // A plugin without the hook has nothing to load: only those with it are ever imported.
+  const plugins = [...installed()].sort((a, b) => a.name.localeCompare(b.name));
   const offers = await Promise.all(plugins.map((p) => offersOf(p, env).then((stores) => ({ p, stores }), (error: unknown) => ({ p, error }))));
   for (const offer of offers) {
     if ('error' in offer) {
@@ -126,7 +125,6 @@ function bounded(store: SecretStore, plugin: string, env: NodeJS.ProcessEnv): Se
         throw error;
       });
     } catch (error) {
-      if (error instanceof UserError) throw error;
       const hint = (error as { hint?: unknown } | null)?.hint;
       if (error instanceof Error && typeof hint === 'string') throw new UserError(error.message, { hint, code: 'STORE_FAILED' });
       throw new UserError(`The ${store.name} store (plugin ${plugin}) failed: ${describe(error)}`, {

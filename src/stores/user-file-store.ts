@@ -90,12 +90,13 @@ export class UserFileStore implements SecretStore {
       throw error;
     }
     await ensurePrivateFile(path);
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(text);
-      return new Map(typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? Object.entries(parsed) : []);
+      parsed = JSON.parse(text);
     } catch {
       return new Map();
     }
+    return new Map(typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? Object.entries(parsed) : []);
   }
 
   /**
@@ -108,7 +109,7 @@ export class UserFileStore implements SecretStore {
     await withLock(`${path}.lock`, async () => {
       const values = await this.read();
       if (!change(values)) return;
-      await writeFileAtomic(path, JSON.stringify(Object.fromEntries(values), null, 2) + '\n', { mode: 0o600 });
+      await writeFileAtomic(path, JSON.stringify(Object.fromEntries(values), null, 2) + '\n'); // new files are 0600
       await ensurePrivateFile(path);
     });
   }

@@ -126,8 +126,18 @@ describe('FileStore', () => {
       name: 'UserError',
       message: expect.stringContaining('alice@example.com'),
       hint: expect.stringContaining('--store keyring'),
+      code: 'OTHER_USER',
     });
     expect((await readJson(settingsPath)).password).toBe('hunter2');
+  });
+
+  it("deleting a secret settings.json does not hold, or another user's, leaves the file byte for byte", async () => {
+    await mkdir(join(dir, 'home'), { recursive: true });
+    const compact = JSON.stringify({ user_name: 'alice@example.com', password: 'pw' }); // any rewrite would pretty-print it
+    await writeFile(settingsPath, compact, { mode: 0o600 });
+    await new FileStore(env).delete('alice@example.com', 'totp_secret');
+    await new FileStore(env).delete('bob@example.com', 'password');
+    expect(await readFile(settingsPath, 'utf8')).toBe(compact);
   });
 
   it('ignores empty or non-string secrets, as if absent', async () => {

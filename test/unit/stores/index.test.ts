@@ -25,6 +25,7 @@ describe('storeNameFrom', () => {
       [{ env: { OKTA_AWS_SECRET_STORE: 'My Vault' } }, 'OKTA_AWS_SECRET_STORE', 'My Vault'],
       [{ flag: 'vault;rm', env: {} }, '--store', 'vault;rm'],
       [{ settings: { secret_store: 42 as never }, env: {} }, 'secret_store', '42'],
+      [{ settings: { secret_store: ['file'] as never }, env: {} }, 'secret_store', 'file'],
     ] as const) {
       const error = (() => {
         try {
@@ -37,6 +38,7 @@ describe('storeNameFrom', () => {
       expect((error as UserError).message).toContain(source);
       expect((error as UserError).message).toContain(`"${name}"`);
       expect((error as UserError).hint).toBe('Use one of: file, keyring, env, or the name of a store a plugin offers (`okta-aws stores` lists them).');
+      expect((error as UserError).code).toBe('BAD_STORE');
     }
   });
 

@@ -75,7 +75,11 @@ describe('migrateSecrets', () => {
     const from = filled({ name: 'file' });
     const error = await migrateSecrets({ from, to: new Lossy({ name: 'keyring' }), user: USER }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).hint).toContain('Nothing was removed from the file store');
+    expect(error).toMatchObject({
+      message: `The ${SECRET_NAMES[0]} read back from the keyring store differs from the one written`,
+      hint: 'Nothing was removed from the file store; fix the keyring store, or keep `--store file`.',
+      code: 'MIGRATION_MISMATCH',
+    });
     expect(from.entries.size).toBe(SECRET_NAMES.length);
   });
 

@@ -82,6 +82,24 @@ describe('plugin stores', () => {
     );
   });
 
+  it('an unknown name names the plugins that failed too, and counts as writable until found', async () => {
+    usePlugins(() => [fixture('store-memo'), fixture('store-broken')]);
+    const store = openStore('vault', { ...env, BROKEN_STORE: 'hook-throws' });
+    expect(store.writable).toBe(true);
+    await expect(store.get('me', 'password')).rejects.toMatchObject({
+      message: `No installed store is named "vault": the stores here are file, keyring, env, memo (and plugin okta-aws-store-broken offers no store: Cannot read properties of undefined (reading 'vault'))`,
+      code: 'UNKNOWN_STORE',
+    });
+  });
+
+  it('deletes through the plugin store it found', async () => {
+    usePlugins(() => [fixture('store-memo')]);
+    const store = openStore('memo', env);
+    await store.set('me', 'password', 'pw');
+    await store.delete('me', 'password');
+    expect(await openStore('memo', env).get('me', 'password')).toBeUndefined();
+  });
+
   it("a plugin's error with a hint is shown as it is; any other names the plugin", async () => {
     usePlugins(() => [fixture('store-memo'), fixture('store-broken')]);
     expect(await failure(openStore('memo', { ...env, MEMO_FILE: '' }).check())).toBe('The memo store has no file. Set MEMO_FILE.');

@@ -58,6 +58,16 @@ describe('session.json (sessionFileStore)', () => {
     expect(await store.get('alice', 'okta_session')).toBe('fresh');
   });
 
+  it('a file that is not a JSON object is replaced by the next login, keeping nothing of it', async () => {
+    await mkdir(join(root, 'home'), { recursive: true });
+    for (const text of ['["sid-x"]', '"sid-x"', 'null', '7']) {
+      await writeFile(sessionFile(env), text, { mode: 0o600 });
+      expect(await sessionFileStore(env).get('0', 'okta_session')).toBeUndefined();
+      await sessionFileStore(env).set('alice', 'okta_session', 'sid');
+      expect(await readFile(sessionFile(env), 'utf8')).toBe('{\n  "alice": "sid"\n}\n');
+    }
+  });
+
   it('tightens a session file others can read', async () => {
     await mkdir(join(root, 'home'), { recursive: true, mode: 0o700 });
     await writeFile(sessionFile(env), '{"alice": "sid"}');
