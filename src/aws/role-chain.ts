@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, ensurePrivateFile, isCode, writeFileAtomic } from '../lib/atomic-file.js';
@@ -194,7 +193,8 @@ function chainError(error: unknown, base: ProfileCredentials, request: ChainRequ
 
 /** The cache file's name: a hash, so neither the role nor the external ID shows in a listing. */
 function chainCacheName(baseProfile: string, roleArn: string, externalId: string | undefined, identity: string | undefined): string {
-  const key = createHash('sha256').update(JSON.stringify([baseProfile, roleArn, externalId ?? null, ...(identity === undefined ? [] : [identity])])).digest('hex');
+  // node:crypto is loaded here, on use: start-up of the offline commands does without it.
+  const key = process.getBuiltinModule('node:crypto').createHash('sha256').update(JSON.stringify([baseProfile, roleArn, externalId ?? null, ...(identity === undefined ? [] : [identity])])).digest('hex');
   return `chain-${key.slice(0, 32)}.json`;
 }
 

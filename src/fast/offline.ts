@@ -7,15 +7,8 @@
  * runs, so every message and check stays the command's.
  */
 import { resolveTarget } from '../aws/targets.js';
-import { oneLine } from '../lib/errors.js';
-import { redact } from '../lib/log.js';
-import { exportScript } from '../services/assume.js';
-import { runWithCredentials } from '../services/exec.js';
 import { freshness } from '../services/fresh-credentials.js';
-import { roleCredentials } from '../services/role-credentials.js';
-import { listRoles, rolesOutput } from '../services/roles.js';
 import { type Shell, isShell } from '../shell/exports.js';
-import { stdoutColumns } from '../ui/terminal.js';
 
 export interface Entry {
   node: string;
@@ -39,6 +32,8 @@ async function roles(args: string[]): Promise<boolean> {
   if (args.length > 1 || (args.length === 1 && args[0] !== '--json')) return false;
   const { cache, stale } = await freshness('all');
   if (!cache || stale.length > 0) return false;
+  // Each command's services are loaded by its own branch: roles never loads exec's child_process.
+  const [{ listRoles, rolesOutput }, { stdoutColumns }] = await Promise.all([import('../services/roles.js'), import('../ui/terminal.js')]);
   process.stdout.write(rolesOutput(await listRoles(), args.length === 1, stdoutColumns()));
   return true;
 }
@@ -54,6 +49,7 @@ async function assume(args: string[], entry: Entry): Promise<boolean> {
     shell = value;
   }
   if (!(await freshProfile(target))) return false;
+  const { exportScript } = await import('../services/assume.js');
   const result = await exportScript({ target, ...(shell ? { shell } : {}) }, { entry });
   if (!('script' in result)) return false;
   process.stdout.write(result.script);
@@ -68,6 +64,12 @@ async function exec(args: string[], entry: Entry): Promise<boolean> {
   const [target, dash, command, ...rest] = args;
   if (!isWord(target) || dash !== '--' || command === undefined) return false;
   if (!(await freshProfile(target))) return false;
+  const [{ roleCredentials }, { runWithCredentials }, { oneLine }, { redact }] = await Promise.all([
+    import('../services/role-credentials.js'),
+    import('../services/exec.js'),
+    import('../lib/errors.js'),
+    import('../lib/log.js'),
+  ]);
   const { credentials } = await roleCredentials({ target }, { entry });
   try {
     process.exitCode = await runWithCredentials(command, rest, credentials);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { constants, unlinkSync } from 'node:fs';
 import { chmod, lstat, mkdir, open, readlink, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -47,7 +46,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   } catch (error) {
     if (!isCode(error, 'ENOENT')) throw error;
   }
-  const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dir, `.${basename(target)}.${process.pid}.${process.getBuiltinModule('node:crypto').randomBytes(4).toString('hex')}.tmp`); // crypto loaded on first write, not at start-up
   pending.add(temp);
   try {
     await writeTemp(temp, data, mode);

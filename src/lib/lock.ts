@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -85,7 +84,8 @@ function tryCreate(lockPath: string): string | undefined {
     if (isCode(error, 'EEXIST')) return undefined;
     throw error;
   }
-  const token = randomBytes(16).toString('hex');
+  // Loaded here, not imported: reading a lock (the offline fast paths) needs no node:crypto.
+  const token = process.getBuiltinModule('node:crypto').randomBytes(16).toString('hex');
   const started = processStart(process.pid);
   try {
     writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), token, ...(started ? { started } : {}) } satisfies Holder));
