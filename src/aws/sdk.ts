@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { NodeHttpHandler, NodeHttpHandlerOptions } from '@smithy/node-http-handler';
 import { UserError } from '../lib/errors.js';
@@ -10,7 +11,15 @@ import { MAX_BODY_BYTES, proxyAgents, timeoutFromEnv } from '../lib/http.js';
  */
 export async function loadSts(): Promise<typeof import('@aws-sdk/client-sts')> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  return import('@aws-sdk/client-sts');
+  return requireCjs('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+}
+
+/**
+ * The SDK ships CommonJS: `require` loads it as such, where `import()` would first scan every
+ * file's source for its export names (Node's cjs-module-lexer), a large part of a refresh's start-up.
+ */
+function requireCjs(name: string): unknown {
+  return createRequire(import.meta.url)(name);
 }
 
 /** Where the SDK will send STS calls: the same rule it applies (endpoint overrides, then regional). */
@@ -20,7 +29,8 @@ export function stsEndpointUrl(region: string, env: NodeJS.ProcessEnv): string {
 
 /** An HTTP handler with our timeout, capped bodies and, when configured, the proxy (the SDK ignores HTTPS_PROXY). */
 export async function stsRequestHandler(env: NodeJS.ProcessEnv, endpoint: string): Promise<CappedBodies> {
-  const [{ NodeHttpHandler }, agentFor] = await Promise.all([import('@smithy/node-http-handler'), proxyAgents(env)]);
+  const { NodeHttpHandler } = requireCjs('@smithy/node-http-handler') as typeof import('@smithy/node-http-handler');
+  const agentFor = await proxyAgents(env);
   const timeout = timeoutFromEnv(env);
   const agent = agentFor?.(endpoint);
   const inner = new NodeHttpHandler({
