@@ -111,16 +111,19 @@ function runOclif() {
 
 /**
  * Commands src/fast/offline.ts may answer from the cache with the commands' own services. It is
- * loaded as one esbuild bundle (dist/fast-bundle, built from the same sources): Node reads a
- * handful of files instead of the few dozen modules of dist/.
+ * loaded as one CommonJS esbuild bundle (dist/fast-bundle/offline.cjs, built from the same
+ * sources): one file instead of the few dozen modules of dist/, and no ES-module loader. Each
+ * command's services are initialised only by its own branch.
  */
 const OFFLINE = new Set(['roles', 'assume', 'exec']);
 
 if (answered) {
   // done
+} else if (args[args.length - 1] === '--help') {
+  if (!require('./fast-help.js').printHelp(args)) runOclif();
 } else if (OFFLINE.has(args[0])) {
-  import('../dist/fast-bundle/offline.js')
-    .then(({ answerOffline }) => answerOffline(args, { node: process.execPath, script: __filename }))
+  Promise.resolve()
+    .then(() => require('../dist/fast-bundle/offline.cjs').answerOffline(args, { node: process.execPath, script: __filename }))
     .catch(() => false)
     .then((done) => done || runOclif());
 } else {

@@ -1,10 +1,11 @@
 /**
- * bin/run.js answers roles, assume, exec (fresh cache), credential-process and --version without
- * oclif. Each answer must be byte for byte what the full command prints: both are run here, the full
- * one through oclif's own entry, and the fast one is checked to have never loaded oclif.
+ * bin/run.js answers roles, assume, exec (fresh cache), credential-process, --version and help pages
+ * (no terminal) without oclif. Each answer must be byte for byte what the full command prints: both
+ * are run here, the full one through oclif's own entry, and the fast one is checked to have never
+ * loaded oclif.
  */
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,10 +39,14 @@ afterAll(async () => {
 });
 
 /** `node [-r preload] <entry> args`, no terminal; reports whether oclif was loaded. */
-function run(entry: string[], args: string[]): Promise<Run> {
+function run(entry: string[], args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   const modules = join(box.home, `modules-${(counter += 1)}.json`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', PRELOAD, ...entry, ...args], { env: { ...box.env, OKTA_AWS_TEST_MODULES: modules }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // As users run it: without vitest's NODE_ENV=test, which puts oclif in its development mode.
+    const env = { ...box.env };
+    delete env.NODE_ENV;
+    Object.assign(env, extraEnv, { OKTA_AWS_TEST_MODULES: modules });
+    const child = spawn(process.execPath, ['-r', PRELOAD, ...entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -58,8 +63,8 @@ function run(entry: string[], args: string[]): Promise<Run> {
 
 const fast = (args: string[]) => run([CLI], args);
 /** The full command: oclif's own entry, as bin/run.js would call it without a fast path. */
-const full = (args: string[]) =>
-  run(['-e', `require('@oclif/core').execute({ dir: ${JSON.stringify(join(ROOT, 'package.json'))}, args: JSON.parse(process.argv[1]) })`, JSON.stringify(args)], []);
+const FULL = `require('@oclif/core').execute({ dir: ${JSON.stringify(join(ROOT, 'package.json'))}, args: JSON.parse(process.argv[1]) })`;
+const full = (args: string[]) => run(['-e', FULL, JSON.stringify(args)], []);
 
 const CHILD = ['--', process.execPath, '-e', 'const e = process.env; process.stdout.write([e.AWS_ACCESS_KEY_ID, e.AWS_REGION, e.OKTA_AWS_PROFILE, e.AWS_PROFILE ?? "-"].join(" ")); process.exit(5)'];
 
@@ -83,9 +88,78 @@ describe('answers without oclif, exactly as the full command', () => {
   }, 60_000);
 });
 
+/** Every page dist/help.json holds: `--help` and `<command> --help`, oclif's own and its plugins'. */
+const HELP_PAGES: string[][] = Object.keys(JSON.parse(await readFile(join(ROOT, 'dist', 'help.json'), 'utf8')) as Record<string, string>).map((key) =>
+  key === '' ? ['--help'] : [...key.split(' '), '--help'],
+);
+
+/** The data folder's package.json as `okta-aws plugins link` writes it, for one linked plugin. */
+async function linkPlugin(root: string): Promise<() => Promise<void>> {
+  const dataDir = join(box.home, '.local', 'share', 'okta-aws');
+  await mkdir(dataDir, { recursive: true });
+  const pjson = { name: 'okta-aws-credential-helper', private: true, dependencies: {}, oclif: { schema: 1, plugins: [{ name: 'linked', root, type: 'link' }] } };
+  await writeFile(join(dataDir, 'package.json'), JSON.stringify(pjson));
+  return () => rm(join(dataDir, 'package.json'));
+}
+
+describe('help pages without a terminal are printed without oclif, exactly as oclif prints them', () => {
+  it('holds the top-level page, every command and the plugin commands', () => {
+    expect(HELP_PAGES).toEqual(expect.arrayContaining([['--help'], ['roles', '--help'], ['init', '--help'], ['plugins', 'install', '--help']]));
+  });
+
+  it.each(HELP_PAGES.map((args) => [args]))('%j', async (args) => {
+    const [quick, slow] = [await fast(args), await full(args)];
+    expect(quick.oclifLoaded).toBe(false);
+    expect(slow.oclifLoaded).toBe(true);
+    expect({ code: quick.code, stdout: quick.stdout, stderr: quick.stderr }).toEqual({ code: slow.code, stdout: slow.stdout, stderr: slow.stderr });
+    expect(quick.stdout).toContain('USAGE');
+  }, 60_000);
+
+  it('with a linked plugin that only provides a secret store (the pass plugin), still without oclif', async () => {
+    const unlink = await linkPlugin(join(ROOT, 'plugins', 'store-pass'));
+    try {
+      for (const args of [['--help'], ['refresh', '--help']]) {
+        const [quick, slow] = [await fast(args), await full(args)];
+        expect(quick.oclifLoaded).toBe(false);
+        expect({ code: quick.code, stdout: quick.stdout, stderr: quick.stderr }).toEqual({ code: slow.code, stdout: slow.stdout, stderr: slow.stderr });
+      }
+    } finally {
+      await unlink();
+    }
+  }, 60_000);
+});
+
+describe('help that oclif must render itself', () => {
+  it('a linked plugin that may add commands or hooks', async () => {
+    const plugin = join(box.home, 'plugin-with-commands');
+    await mkdir(plugin, { recursive: true });
+    await writeFile(join(plugin, 'package.json'), JSON.stringify({ name: 'p', version: '1.0.0', oclif: { commands: './dist/commands' } }));
+    const unlink = await linkPlugin(plugin);
+    try {
+      expect((await fast(['--help'])).oclifLoaded).toBe(true);
+    } finally {
+      await unlink();
+    }
+  }, 60_000);
+
+  it('a theme file (colours), OCLIF_COLUMNS (width), DEBUG, or a flag before --help', async () => {
+    const themeDir = join(box.home, '.config', 'okta-aws');
+    await mkdir(themeDir, { recursive: true });
+    await writeFile(join(themeDir, 'theme.json'), JSON.stringify({ bin: 'red' }));
+    expect((await fast(['--help'])).oclifLoaded).toBe(true);
+    await rm(join(themeDir, 'theme.json'));
+    const columns = await run([CLI], ['roles', '--help'], { OCLIF_COLUMNS: '120' });
+    expect(columns.oclifLoaded).toBe(true);
+    expect(columns.stdout).toBe((await run(['-e', FULL, JSON.stringify(['roles', '--help'])], [], { OCLIF_COLUMNS: '120' })).stdout);
+    expect((await run([CLI], ['--help'], { DEBUG: 'nothing' })).oclifLoaded).toBe(true);
+    expect((await run([CLI], ['--help'], { NODE_ENV: 'development' })).oclifLoaded).toBe(true);
+    expect((await fast(['roles', '--json', '--help'])).oclifLoaded).toBe(true);
+    expect((await fast(['no-such-command', '--help'])).oclifLoaded).toBe(true);
+  }, 60_000);
+});
+
 describe('falls through to the full command', () => {
   it.each([
-    [['roles', '--help']],
     [['assume', 'Admin', '--debug']],
     [['assume', 'NoSuchRole']],
     [['exec', 'Admin']],
