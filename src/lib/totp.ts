@@ -1,4 +1,3 @@
-import { createGuardrails, generate } from 'otplib';
 import { UserError } from './errors.js';
 
 /** Okta and Google Authenticator: SHA-1, 6 digits, 30-second steps. */
@@ -13,7 +12,7 @@ const MIN_SECRET_CHARS = 16;
  * otplib for the HOTP arithmetic and do the base32 decoding ourselves: its decoder also rejects
  * secrets whose length leaves non-zero spare bits, which Google Authenticator accepts.
  */
-const GUARDRAILS = createGuardrails({ MIN_SECRET_BYTES: 1, MAX_SECRET_BYTES: 1024 });
+const GUARDRAILS = { MIN_SECRET_BYTES: 1, MAX_SECRET_BYTES: 1024 };
 
 const COPY_HINT = 'Copy the secret again from Okta when you set up Google Authenticator (the "Can\'t scan?" text under the QR code), or paste the whole otpauth:// URI the QR code holds.';
 
@@ -79,7 +78,9 @@ function base32Bytes(secret: string): Uint8Array {
 /** The 6-digit code of `step` (RFC 6238: HOTP with the step as counter), leading zeros kept. */
 export async function totpCode(secret: string, step: number): Promise<string> {
   const key = base32Bytes(normalizeTotpSecret(secret));
-  return generate({ strategy: 'hotp', secret: key, counter: step, digits: DIGITS, algorithm: 'sha1', guardrails: GUARDRAILS });
+  // Loaded on use: a refresh that reuses the Okta session (most of them) never computes a code.
+  const { createGuardrails, generate } = await import('otplib');
+  return generate({ strategy: 'hotp', secret: key, counter: step, digits: DIGITS, algorithm: 'sha1', guardrails: createGuardrails(GUARDRAILS) });
 }
 
 export function currentStep(nowMs: number): number {
