@@ -50,7 +50,7 @@ export async function fetchSamlAssertion(http: HttpClient, login: SamlLogin): Pr
     }
   }
 
-  const { sessionToken, factor } = await loginWithPassword(http, { origin, username: login.username, ...(await login.credentials()), ...(login.wait ? { wait: login.wait } : {}) });
+  const { sessionToken, factor } = await loginWithPassword(http, { origin, username: login.username, ...(await login.credentials()), wait: login.wait });
   const url = new URL(login.ssoUrl);
   url.searchParams.set('sessionToken', sessionToken);
   const html = await getSsoPage(http, url.toString(), login.wait);

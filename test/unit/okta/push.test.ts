@@ -120,6 +120,45 @@ describe('verifyPush against the Okta emulator', () => {
     expect(process.listenerCount(INTERRUPT_EVENT)).toBe(listeners);
   });
 
+  /** Runs a push whose phone never answers, interrupted as `when` says; resolves once the interrupt's cancel is done. */
+  async function interrupted(when: 'poll answered' | 'before the poll is sent' | 'deadline sleep') {
+    const base = await createHttpClient({ env: {} });
+    const waits: Promise<unknown>[] = [];
+    const interrupt = () => process.emit(INTERRUPT_EVENT as 'exit', waits as unknown as number);
+    let verifies = 0;
+    const client: HttpClient = {
+      ...base,
+      fetch: async (url, init) => {
+        if (!url.endsWith('/verify') || ++verifies !== 2 || when === 'deadline sleep') return base.fetch(url, init);
+        if (when === 'poll answered') {
+          const response = await base.fetch(url, init);
+          interrupt();
+          return response;
+        }
+        interrupt();
+        await Promise.all(waits); // the transaction is cancelled before the poll reaches Okta
+        return base.fetch(url, init);
+      },
+    };
+    const { http, tx } = await start({ answer: 'never' }, client);
+    let settled = false;
+    const sleep = async (ms: number) => {
+      slept.push(ms);
+      if (when === 'deadline sleep') interrupt();
+    };
+    void verifyPush(http, emu.okta.url, tx, options(when === 'deadline sleep' ? 1000 : 60_000, { sleep })).finally(() => (settled = true));
+    await vi.waitUntil(() => waits.length > 0);
+    await Promise.all(waits);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { settled };
+  }
+
+  it.each(['poll answered', 'before the poll is sent', 'deadline sleep'] as const)('an interrupt (%s) stops it where it is, cancelling once', async (when) => {
+    expect((await interrupted(when)).settled).toBe(false);
+    expect(slept).toHaveLength(1);
+    expect(emu.okta.counters.pushCancels).toBe(1);
+  });
+
   it('no longer listens for interrupts once it is done', async () => {
     const listeners = process.listenerCount(INTERRUPT_EVENT);
     const { http, tx } = await start({ answer: 'approve', afterPolls: 0 });
