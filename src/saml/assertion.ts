@@ -118,12 +118,14 @@ function findAssertion(root: Element): Element {
 }
 
 /** Attribute name → its values (text, trimmed), across every AttributeStatement. */
-function readAttributes(assertion: Element): Map<string, string[]> {
-  const attributes = new Map<string, string[]>();
+function readAttributes(assertion: Element): Map<string | null, string[]> {
+  // An Attribute without a Name is kept under null, which no lookup asks for.
+  const attributes = new Map<string | null, string[]>();
   for (const statement of children(assertion, ASSERTION_NS, 'AttributeStatement')) {
     for (const attribute of children(statement, ASSERTION_NS, 'Attribute')) {
-      const name = attribute.getAttribute('Name') ?? '';
-      const values = children(attribute, ASSERTION_NS, 'AttributeValue').map((v) => (v.textContent ?? '').trim());
+      const name = attribute.getAttribute('Name');
+      // An element's textContent is never null (only a document's is).
+      const values = children(attribute, ASSERTION_NS, 'AttributeValue').map((v) => v.textContent!.trim());
       attributes.set(name, [...(attributes.get(name) ?? []), ...values]);
     }
   }
@@ -165,7 +167,10 @@ function parseRolePair(value: string): SamlRole {
   if (!providerMatch) throw invalid(`"${provider}" is not a SAML provider ARN`);
   const roleMatch = ROLE_ARN.exec(role);
   if (!roleMatch) throw invalid(`"${role}" is not an IAM role ARN`);
-  const [, partition = '', accountId = '', roleName = ''] = roleMatch;
+  // ROLE_ARN's three groups always match.
+  const partition = roleMatch[1]!;
+  const accountId = roleMatch[2]!;
+  const roleName = roleMatch[3]!;
   if (providerMatch[1] !== partition) throw invalid('the provider and the role are in different AWS partitions');
   return { roleArn: role, principalArn: provider, accountId, roleName, partition: partition as Partition };
 }

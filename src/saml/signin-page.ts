@@ -30,7 +30,8 @@ function fromAccountDivs(html: string): AccountNames | undefined {
   const names: AccountNames = {};
   let found = false;
   for (const tag of scanTags(html)) {
-    if (tag.name !== 'div' || !(tag.attributes.get('class') ?? '').split(/\s+/).includes('saml-account-name')) continue;
+    // Splitting at each white-space character: the empty pieces between a run of them match nothing.
+    if (tag.name !== 'div' || !tag.attributes.get('class')?.split(/\s/).includes('saml-account-name')) continue;
     const close = html.indexOf('<', tag.end);
     const label = parseLabel(decodeEntities(html.slice(tag.end, close === -1 ? html.length : close)));
     if (!label) continue;
@@ -43,11 +44,14 @@ function fromAccountDivs(html: string): AccountNames | undefined {
 function fromMetaData(html: string): AccountNames | undefined {
   for (const tag of scanTags(html)) {
     if (tag.name !== 'meta' || tag.attributes.get('name') !== 'data') continue;
+    const content = tag.attributes.get('content');
+    if (content === undefined) return undefined;
+    const json = Buffer.from(content, 'base64').toString('utf8');
     let data: unknown;
     try {
-      data = JSON.parse(Buffer.from(tag.attributes.get('content') ?? '', 'base64').toString('utf8'));
+      data = JSON.parse(json);
     } catch {
-      return undefined;
+      // Not JSON: data stays undefined, which has no roles_accounts.
     }
     const accounts = (data as { roles_accounts?: unknown } | null)?.roles_accounts;
     if (typeof accounts !== 'object' || accounts === null || Array.isArray(accounts)) return undefined;

@@ -10,7 +10,7 @@ describe('scanTags', () => {
     ['a plain tag, end just past its >', '<input name="SAMLResponse" value="a&#x2b;b">rest', [['input', { name: 'SAMLResponse', value: 'a+b' }, 44]]],
     ['upper-case names lower-cased, text and a lone < skipped', 'a < b <FORM ACTION=x>', [['form', { action: 'x' }, 21]]],
     ['a < followed by a tag within the next 64 characters is still no tag', '<  <input name=a>', [['input', { name: 'a' }, 17]]],
-    ['comments hide tags', '<!-- <input name=a> --><p>', [['p', {}, 26]]],
+    ['comments hide tags', '<!-- hidden: <input name=a> --><p>', [['p', {}, 34]]],
     ['a tag right before a comment closes is hidden too', '<!--<br--><i>', [['i', {}, 13]]],
     ['a --> before a comment opens closes nothing', '--><!-- <a> --><b>', [['b', {}, 18]]],
     ['an unclosed comment hides the rest', '<p><!-- <input name=a>', [['p', {}, 3]]],

@@ -69,6 +69,7 @@ describe('parseSigninPage, edge cases of both formats', () => {
     ['only the first meta data tag', `<meta name="data" content="${encoded({ other: 1 })}"><meta name="data" content="${encoded({ roles_accounts: { '111111111111': [] } })}">`, undefined],
     ['a div among several classes, its label running to the end of the page', '<div id=a class="x  saml-account-name y">Account: prod (111111111111)', { '111111111111': 'prod' }],
     ['a div without a class', '<div>Account: 111111111111</div>', undefined],
+    ['the class on another element than a div', '<span class="saml-account-name">Account: 111111111111</span>', undefined],
     ['account divs some of which are no account', '<div class="saml-account-name">Choose</div><div class="saml-account-name">Account: 222222222222</div>', { '222222222222': null }],
     ['an alias of one character, or one IAM would refuse for its hyphen or case', `<meta name="data" content="${encoded({ roles_accounts: { 'a (111111111111)': [], '-ab (222222222222)': [], 'ab- (333333333333)': [], 'Prod (444444444444)': [], 'ok1 (555555555555)': [] } })}">`, { '111111111111': null, '222222222222': null, '333333333333': null, '444444444444': null, '555555555555': 'ok1' }],
   ])('%s', (_what, page, names) => {
