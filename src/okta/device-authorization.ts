@@ -33,7 +33,8 @@ export async function authorizeDevice(http: HttpClient, origin: string, clientId
 
 /** Validates the authorize answer (pure). The device code is registered for redaction at once. */
 export function deviceAuthorizationFrom(body: Record<string, unknown>): DeviceAuthorization {
-  const text = (key: string) => (typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : undefined);
+  // An empty string is refused or replaced below like a missing one.
+  const text = (key: string) => (typeof body[key] === 'string' ? body[key] : undefined);
   const deviceCode = text('device_code');
   const userCode = text('user_code');
   const verificationUri = text('verification_uri');
@@ -45,7 +46,8 @@ export function deviceAuthorizationFrom(body: Record<string, unknown>): DeviceAu
   }
   registerSecret(deviceCode);
   const complete = text('verification_uri_complete');
-  const seconds = (key: string, fallback: number) => (typeof body[key] === 'number' && Number.isFinite(body[key]) && (body[key] as number) > 0 ? (body[key] as number) : fallback);
+  // JSON has no NaN or Infinity: a number is finite.
+  const seconds = (key: string, fallback: number) => (typeof body[key] === 'number' && body[key] > 0 ? body[key] : fallback);
   return {
     deviceCode,
     userCode,

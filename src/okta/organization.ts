@@ -10,19 +10,18 @@ import { readState, updateState } from '../lib/state.js';
 export async function orgPipeline(http: HttpClient, origin: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const remembered = (await readState(env)).org_pipelines?.[origin];
   if (remembered) return remembered;
-  let pipeline: string | undefined;
+  let body: { pipeline?: unknown } | null | undefined;
   try {
     const response = await http.fetch(`${origin}/.well-known/okta-organization`, { headers: { Accept: 'application/json' } });
-    const body = response.status === 200 ? (JSON.parse(await response.text()) as { pipeline?: unknown }) : undefined;
-    pipeline = body?.pipeline === 'idx' || body?.pipeline === 'v1' ? body.pipeline : undefined;
+    body = response.status === 200 ? (JSON.parse(await response.text()) as { pipeline?: unknown } | null) : undefined;
   } catch (error) {
     debug(`could not read ${origin}/.well-known/okta-organization: ${(error as Error).message}`);
     return undefined;
   }
+  const pipeline = body?.pipeline === 'idx' || body?.pipeline === 'v1' ? body.pipeline : undefined;
   if (pipeline) {
-    const known = pipeline;
     await updateState((state) => {
-      state.org_pipelines = { ...state.org_pipelines, [origin]: known };
+      state.org_pipelines = { ...state.org_pipelines, [origin]: pipeline };
     }, env);
   }
   return pipeline;
