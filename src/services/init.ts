@@ -110,6 +110,21 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
     return result;
   };
 
+  /**
+   * A change of store moves every secret first (copied, read back, then deleted), so none is lost:
+   * the per-user ones, and the Okta session and refresh token, which are filed per (origin, user):
+   * the old settings' origin, and the one the verifying login just used.
+   */
+  const moveSecrets = async (user: string) => {
+    if (oldStore === store || !previous?.user_name || !target.writable) return;
+    const from = previous.user_name;
+    result.moved = await migrateSecrets({ from: oldSecrets, to: target, user: from });
+    const urls = [previous.sso_url, from === user ? ssoUrl : undefined].filter((url): url is string => typeof url === 'string' && URL.canParse(url));
+    for (const owner of new Set(urls.map((url) => sessionOwner(url, from)))) {
+      for (const name of await migrateSecrets({ from: oldSecrets, to: target, user: owner, names: ['okta_session', 'oauth_refresh_token'] })) if (!result.moved.includes(name)) result.moved.push(name);
+    }
+  };
+
   if (loginFlow === 'device') {
     // No password and no TOTP secret: the verifying login is the browser login, and its refresh token is the secret kept.
     if (options.verify) {
@@ -117,9 +132,7 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
       result.roles = signedIn.roles;
       result.warnings = signedIn.warnings;
     }
-    if (oldStore !== store && previous?.user_name && target.writable) {
-      result.moved = await migrateSecrets({ from: oldSecrets, to: target, user: previous.user_name });
-    }
+    await moveSecrets(username);
     return save({ ...previous, sso_url: ssoUrl, user_name: username, region, secret_store: store, ...flowSettings });
   }
 
@@ -145,16 +158,7 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   }
   const { password, totpSecret } = answers;
 
-  // A change of store moves every secret first (copied, read back, then deleted), so none is lost.
-  if (oldStore !== store && previous?.user_name && target.writable) {
-    result.moved = await migrateSecrets({ from: oldSecrets, to: target, user: previous.user_name });
-    // The Okta sessions are filed per (origin, user): the old settings' one, and the one the verifying login just saved.
-    const urls = [previous.sso_url, previous.user_name === answers.username ? ssoUrl : undefined].filter((url): url is string => typeof url === 'string' && URL.canParse(url));
-    const owners = new Set(urls.map((url) => sessionOwner(url, previous.user_name!)));
-    for (const owner of owners) {
-      for (const name of await migrateSecrets({ from: oldSecrets, to: target, user: owner, names: ['okta_session'] })) if (!result.moved.includes(name)) result.moved.push(name);
-    }
-  }
+  await moveSecrets(answers.username);
   const settings: Settings = { ...previous, sso_url: ssoUrl, user_name: answers.username, region, secret_store: store, ...flowSettings, ...(options.factor ? { mfa_factor: options.factor } : {}) };
   delete settings.password;
   delete settings.google_2fa_totp;

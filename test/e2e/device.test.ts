@@ -234,6 +234,30 @@ describe('an Identity Engine org that refuses the classic login', () => {
   });
 });
 
+describe('changing the store after a device login', () => {
+  it('init --store takes the refresh token along: the next refresh signs in with it, no browser', async () => {
+    const init = await initDevice();
+    expect(init.code, init.stderr).toBe(0);
+    const tokens = Object.values(JSON.parse(await readFile(tokenFile(), 'utf8')) as Record<string, string>);
+    expect(tokens).toHaveLength(1);
+    const memo = { MEMO_FILE: join(box.home, 'memo.json'), MEMO_LOG: join(box.home, 'memo.log') };
+    const linked = await cli(['plugins', 'link', '--no-install', fileURLToPath(new URL('../fixtures/plugins/store-memo', import.meta.url))], memo);
+    expect(linked.code, linked.stderr).toBe(0);
+    const move = await cli(['init', '--store', 'memo', '--no-verify'], memo);
+    expect(move.code, move.stderr).toBe(0);
+    expect(move.stderr).toContain('Moved oauth_refresh_token into the memo store.');
+    expect(await readFile(tokenFile(), 'utf8').catch(() => '')).not.toContain(tokens[0]);
+    expect(Object.values(JSON.parse(await readFile(memo.MEMO_FILE, 'utf8')) as Record<string, string>)).toContain(tokens[0]);
+    const authorizations = emu.okta.oauth.counters.deviceAuthorizations;
+    const refresh = await cli(['refresh'], memo);
+    expect(refresh.code, refresh.stderr).toBe(0);
+    expect(refresh.stderr).toContain('Signed in to Okta with the refresh token (no browser)');
+    expect(emu.okta.oauth.counters.deviceAuthorizations).toBe(authorizations);
+    await expectAllProfiles();
+    expectNoTokenIn(outputs);
+  });
+});
+
 describe('device logins that end without tokens', () => {
   it('slow_down: the client adds 5 s to its interval and never polls too fast', { timeout: 60_000 }, async () => {
     emu.okta.oauth.knobs.slowDown = 1;
