@@ -53,13 +53,19 @@ describe('shell completion', () => {
     expect(await bashComplete(script, ['okta-aws', 'assume', 'okta'])).toEqual([]);
   });
 
-  it.runIf(which('zsh'))(needing('zsh', 'zsh: the script loads'), async () => {
+  it.runIf(which('zsh'))(needing('zsh', 'zsh: the script loads and registers the completion'), async () => {
     const script = (await runCli(['autocomplete', 'zsh', '--script'], { env: box.env })).stdout;
-    await new Promise<void>((resolve, reject) => execFile('zsh', ['-f', '-c', `autoload -U compinit && compinit -u; ${script}`], (e) => (e ? reject(e) : resolve())));
+    const registered = await new Promise<string>((resolve, reject) =>
+      execFile('zsh', ['-f', '-c', `autoload -U compinit && compinit -u; ${script}\nprint -r -- "\${_comps[okta-aws]}"`], (e, out) => (e ? reject(e) : resolve(out))),
+    );
+    expect(registered.trim()).toMatch(/_bash_complete .*-F _okta_aws_complete$/); // zsh completes okta-aws with our function
   });
 
-  it.runIf(which('fish'))(needing('fish', 'fish: the script loads'), async () => {
+  it.runIf(which('fish'))(needing('fish', 'fish: the script loads and completes commands and flags'), async () => {
     const script = (await runCli(['autocomplete', 'fish', '--script'], { env: box.env })).stdout;
-    await new Promise<void>((resolve, reject) => execFile('fish', ['--no-config', '-c', script], (e) => (e ? reject(e) : resolve())));
+    const completed = await new Promise<string>((resolve, reject) =>
+      execFile('fish', ['--no-config', '-c', `${script}\ncomplete -C 'okta-aws ref'; complete -C 'okta-aws roles --j'`], (e, out) => (e ? reject(e) : resolve(out))),
+    );
+    expect(completed.split('\n').map((l) => l.split('\t')[0])).toEqual(['refresh', '--json', '']);
   });
 });
