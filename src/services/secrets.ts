@@ -27,7 +27,17 @@ export function userSecrets(config: Config, env: NodeJS.ProcessEnv, given?: { pa
   // The session is the org's: filed under (SSO origin, username), so it is only ever sent back to
   // the origin that issued it, never to another org a new SSO URL points at.
   const owner = sessionOwner(config.ssoUrl, user);
+  // A stored password or TOTP secret was given for settings.json's org: when OKTA_AWS_SSO_URL names
+  // another origin, it is not sent there (the env store's values are the environment's own choice).
+  const storedFor = config.settings?.sso_url && URL.canParse(config.settings.sso_url) ? new URL(config.settings.sso_url).origin : undefined;
+  const origin = new URL(config.ssoUrl).origin;
   const optional = async (name: SecretName, from: SecretStore, needed: SecretName[] = []) => {
+    if (from.name !== 'env' && storedFor !== undefined && storedFor !== origin) {
+      throw new UserError(`The stored secrets are for ${storedFor}, but OKTA_AWS_SSO_URL points at ${origin}; they are not sent there`, {
+        hint: `Set OKTA_AWS_SECRET_STORE=env with OKTA_AWS_PASSWORD and OKTA_AWS_TOTP_SECRET for that org, or keep a configuration for it: \`okta-aws init --config NAME\`.`,
+        code: 'SECRET_ORIGIN',
+      });
+    }
     await from.check(needed);
     const value = await from.get(user, name);
     registerSecret(value);

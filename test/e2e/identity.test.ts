@@ -139,3 +139,24 @@ describe('the credential cache belongs to an identity', () => {
     expect(second.sts.credentials.size).toBeGreaterThan(before);
   });
 });
+
+describe('stored secrets belong to their org', () => {
+  it('a stored password is not sent to the org OKTA_AWS_SSO_URL names instead', async () => {
+    const first = await start([]);
+    const second = await start([]);
+    box = await sandbox(first.env);
+    await writePythonSettings(box, first); // password and TOTP secret stored in settings.json, for the first org
+    const before = await readFile(box.credentials, 'utf8').catch(() => '');
+    const run = await runCli(['refresh'], { env: { ...box.env, OKTA_AWS_SSO_URL: second.okta.ssoUrl } });
+    expect(run.code).toBe(1);
+    const origin = (url: string) => new URL(url).origin;
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      `okta-aws: The stored secrets are for ${origin(first.okta.ssoUrl)}, but OKTA_AWS_SSO_URL points at ${origin(second.okta.ssoUrl)}; they are not sent there. ` +
+        'Set OKTA_AWS_SECRET_STORE=env with OKTA_AWS_PASSWORD and OKTA_AWS_TOTP_SECRET for that org, or keep a configuration for it: `okta-aws init --config NAME`.',
+    );
+    expect(second.okta.counters.byPath['POST /api/v1/authn'] ?? 0).toBe(0);
+    expect(await readFile(box.credentials, 'utf8').catch(() => '')).toBe(before);
+    // The org the secrets were stored for still works.
+    expect((await runCli(['refresh'], { env: box.env })).code).toBe(0);
+  });
+});
