@@ -6,7 +6,7 @@ import { type AccountNames, parseSigninPage } from '../saml/signin-page.js';
 export type { AccountNames } from '../saml/signin-page.js';
 
 /** Names change rarely: the sign-in page is read at most once a day. */
-export const NAMES_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+export const NAMES_MAX_AGE_MS = 86_400_000;
 /** The page is a convenience; a slow AWS must not hold up a login for long. */
 const PAGE_TIMEOUT_MS = 5_000;
 

@@ -129,7 +129,8 @@ function stsError(error: unknown, role: GrantedRole, duration: number): UserErro
     default:
       // The request timeout (OKTA_AWS_HTTP_TIMEOUT) as smithy reports it: say so plainly, not as
       // "@smithy/node-http-handler - [ERROR] a request has exceeded the configured 2000 ms requestTimeout".
-      if (e.name === 'TimeoutError' || e.code === 'ETIMEDOUT') {
+      // smithy names every timeout TimeoutError, ETIMEDOUT ones included.
+      if (e.name === 'TimeoutError') {
         const ms = /(\d+) ms/.exec(e.message ?? '')?.[1];
         return new UserError(`No answer from STS for ${role.roleArn}${ms ? ` within ${Math.round(Number(ms) / 1000)} s` : ''}`, {
           hint: 'Check your network and proxy settings (HTTPS_PROXY, NO_PROXY, AWS_ENDPOINT_URL_STS), or raise OKTA_AWS_HTTP_TIMEOUT (seconds).',

@@ -6,13 +6,13 @@ const LISTED = 10;
 
 /** Everything after `role/` in the ARN: the role's path and name (`team/dev/Deployer`). */
 function rolePath(role: GrantedRole): string {
-  const at = role.roleArn.indexOf(':role/');
-  return at === -1 ? role.roleName : role.roleArn.slice(at + ':role/'.length);
+  // Granted roles come from the SAML assertion's role ARNs: every one has `:role/`.
+  return role.roleArn.slice(role.roleArn.indexOf(':role/') + ':role/'.length);
 }
 
 /** The last segment of the path: the name IAM shows (`Deployer`). */
 function shortName(role: GrantedRole): string {
-  return rolePath(role).split('/').pop() ?? '';
+  return rolePath(role).split('/').pop()!;
 }
 
 /** `<account>/<role>` spellings of a role: its alias and its id, each with the path or the bare name. */

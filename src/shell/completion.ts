@@ -27,7 +27,6 @@ export function completionScript(shell: CompletionShell, input: CompletionInput)
 
 function bashScript(input: CompletionInput, zsh: boolean): string {
   const ids = input.commands.map((c) => c.id).join(' ');
-  const flagCases = input.commands.map((c) => `    ${c.id}) flags="${c.flags.join(' ')}" ;;`).join('\n');
   const targets = input.commands.filter((c) => c.takesProfile).map((c) => c.id);
   return [
     '# okta-aws completion (bash)',
@@ -42,7 +41,7 @@ function bashScript(input: CompletionInput, zsh: boolean): string {
     // $((…)): zsh reads a length that starts with a letter (`:1:COMP_CWORD-1`) as a modifier and fails.
     '  local w; for w in "${COMP_WORDS[@]:1:$((COMP_CWORD - 1))}"; do [ "$w" = "--" ] && return; done',
     '  case "$command" in',
-    flagCases,
+    ...input.commands.map((c) => `    ${c.id}) flags="${c.flags.join(' ')}" ;;`),
     '  esac',
     '  if [[ "$cur" == -* ]]; then',
     '    COMPREPLY=($(compgen -W "$flags" -- "$cur"))',

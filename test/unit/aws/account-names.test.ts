@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accountNamesFor, fetchAccountNames, NAMES_MAX_AGE_MS, rememberedNames, signinBase } from '../../../src/aws/account-names.js';
+import { enableDebug } from '../../../src/lib/log.js';
 import type { State } from '../../../src/lib/state.js';
 import { FIXTURE_ACCOUNT_ALIASES, FIXTURE_ROLES, startFederation, startSts, Trust, type Federation, type Sts } from '../../emulators/index.js';
 import { buildSamlResponse, type SamlRole } from '../../emulators/saml.js';
@@ -72,21 +73,32 @@ describe('fetchAccountNames', () => {
     expect(await fetchAccountNames({ signin: fed.url, samlResponse: Buffer.from('<x/>').toString('base64'), env })).toEqual({ problem: 'AWS answered 400' });
   });
 
-  it('an unreachable host is a problem, not an exception', async () => {
-    const outcome = await fetchAccountNames({ signin: 'http://127.0.0.1:9', samlResponse: assertion(), env });
+  it('an unreachable host is a problem, not an exception, and --debug says it', async () => {
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+    let outcome;
+    try {
+      enableDebug();
+      outcome = await fetchAccountNames({ signin: 'http://127.0.0.1:9', samlResponse: assertion(), env });
+    } finally {
+      process.stderr.write = write;
+    }
     expect(outcome).toEqual({ problem: expect.stringMatching(/127\.0\.0\.1:9/) });
+    expect(lines).toContain(`okta-aws: account names: ${(outcome as { problem: string }).problem}\n`);
   });
 
   describe('the request', () => {
     let recorder: Server;
     let seen: { method?: string; url?: string; type?: string; accept?: string; body: string }[];
+    let status = 200;
     beforeAll(async () => {
       recorder = createServer((req, res) => {
         let body = '';
         req.on('data', (c: Buffer) => (body += c.toString()));
         req.on('end', () => {
           seen.push({ method: req.method, url: req.url, type: req.headers['content-type'], accept: req.headers.accept, body });
-          res.writeHead(200, { 'Content-Type': 'text/html' });
+          res.writeHead(status, { 'Content-Type': 'text/html' });
           res.end('<div class="saml-account-name">Account: acme-prod (111111111111)</div>');
         });
       });
@@ -95,6 +107,25 @@ describe('fetchAccountNames', () => {
     afterAll(() => new Promise<void>((resolve) => recorder.close(() => resolve())));
     beforeEach(() => {
       seen = [];
+      status = 200;
+    });
+    const signin = () => `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
+
+    it('any 3xx is the console redirect of a single role: no names, no problem', async () => {
+      status = 300;
+      expect(await fetchAccountNames({ signin: signin(), samlResponse: 'PHNhbWw+', env })).toEqual({ names: {} });
+    });
+
+    it('follows the env it is given for the proxy, not the process’s', async () => {
+      const saved = process.env.HTTP_PROXY;
+      process.env.HTTP_PROXY = 'http://127.0.0.1:9'; // nothing listens there
+      try {
+        expect(await fetchAccountNames({ signin: signin(), samlResponse: 'PHNhbWw+', env: { OKTA_AWS_HOME: home } })).toEqual({ names: { '111111111111': 'acme-prod' } });
+      } finally {
+        if (saved === undefined) delete process.env.HTTP_PROXY;
+        else process.env.HTTP_PROXY = saved;
+      }
+      expect(seen).toHaveLength(1);
     });
 
     it('is a form POST to <signin>/saml that asks for HTML, with RelayState only when there is one', async () => {

@@ -62,6 +62,14 @@ describe('resolveTarget', () => {
     expect(resolveTarget(' Deployer ', roles)).toBe(deployer);
   });
 
+  it('prefers an exact short name or path over a case-insensitive one', () => {
+    const teamDeployer = role('555555555555', 'team/Deployer');
+    const lower = role('666666666666', 'deployer');
+    expect(resolveTarget('Deployer', [teamDeployer, lower])).toBe(teamDeployer);
+    expect(resolveTarget('team/Deployer', [teamDeployer, role('777777777777', 'TEAM/deployer')])).toBe(teamDeployer);
+    expect(resolveTarget('TEAM/dev/deployer', roles)).toBe(deployer);
+  });
+
   it('prefers the exact case over a case-insensitive match', () => {
     expect(resolveTarget('ReadOnly', roles)).toBe(readOnly);
     expect(resolveTarget('readonly', roles)).toBe(lowerReadonly);
