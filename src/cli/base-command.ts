@@ -40,6 +40,11 @@ export abstract class BaseCommand extends Command {
   }
 
   /** For an unknown flag, the closest one this command has: " Did you mean `--json`?". */
+  /** A warning or note on stderr, as one `okta-aws:` line; it may quote remote text, so that is made printable. */
+  protected warnLine(text: string): void {
+    this.logToStderr(`okta-aws: ${printable(text)}`);
+  }
+
   private flagSuggestion(error: Interfaces.CommandError): string {
     const unknown = (error as { flags?: unknown }).flags;
     if (!Array.isArray(unknown) || typeof unknown[0] !== 'string') return '';

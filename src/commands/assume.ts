@@ -44,7 +44,7 @@ export default class Assume extends BaseCommand {
       },
       { entry: this.entry },
     );
-    if ('hint' in result) this.logToStderr(`okta-aws: ${result.hint}`);
+    if ('hint' in result) this.warnLine(result.hint);
     else process.stdout.write(result.script);
   }
 }

@@ -41,7 +41,7 @@ export default class ConsoleUrl extends BaseCommand {
       },
       { entry: this.entry },
     );
-    for (const note of notes) this.logToStderr(`okta-aws: ${note}`);
+    for (const note of notes) this.warnLine(note);
     process.stdout.write(`${url}\n`);
   }
 }

@@ -3,6 +3,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { takeOverSignals } from '../cli/signals.js';
 import { chainDurationFlag, chainFlags, chainRequest } from '../cli/role-flags.js';
 import { UserError } from '../lib/errors.js';
+import { printable } from '../lib/printable.js';
 import { runWithCredentials } from '../services/exec.js';
 import { runWithServer } from '../services/exec-server.js';
 import { roleCredentials } from '../services/role-credentials.js';
@@ -54,7 +55,7 @@ export default class Exec extends BaseCommand {
     // Once the child runs it decides what a signal means; bin/run.js's "exit on Ctrl-C" must not orphan it.
     const releaseSignals = takeOverSignals();
     if (flags.server) {
-      const onFailure = (line: string) => process.stderr.write(`okta-aws: ${line}\n`);
+      const onFailure = (line: string) => process.stderr.write(`okta-aws: ${printable(line)}\n`);
       process.exitCode = await runWithServer(command, rest, request, { entry: this.entry, onFailure, onChildStarted: releaseSignals });
       return;
     }

@@ -64,7 +64,7 @@ export default class Init extends BaseCommand {
       },
       { prompter: defaultPrompter(), reporter: await listrReporter(), device: deviceUi({ allowWithoutTerminal: true }) },
     );
-    for (const warning of result.warnings) this.logToStderr(`okta-aws: ${warning}`);
+    for (const warning of result.warnings) this.warnLine(warning);
     if (result.moved.length > 0) this.logToStderr(`Moved ${result.moved.join(', ')} into the ${result.store} store.`);
     this.logToStderr(`Saved ${result.settingsFile} (secrets in the ${result.store} store).`);
     if (result.renamed.length > 0) this.logToStderr(`Renamed ${result.renamed.length} profile${result.renamed.length === 1 ? '' : 's'}: ${result.renamed.map(([from, to]) => `${from} → ${to}`).join(', ')}`);

@@ -34,7 +34,7 @@ export default class Refresh extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Refresh);
     const config = await loadConfig();
-    for (const warning of config.warnings) this.logToStderr(`okta-aws: ${warning}`);
+    for (const warning of config.warnings) this.warnLine(warning);
     const mode = flags.mode === 'process' || flags.mode === 'static' ? flags.mode : undefined;
     const result = await refresh({
       config,
@@ -45,7 +45,7 @@ export default class Refresh extends BaseCommand {
       device: deviceUi({ allowWithoutTerminal: false }),
     });
     if (mode && mode !== config.mode) await rememberMode(mode);
-    for (const warning of result.warnings) this.logToStderr(`okta-aws: ${warning}`);
+    for (const warning of result.warnings) this.warnLine(warning);
     this.emit(flags.json, { profiles: result.profiles, removed: result.removed, failed: result.failed }, () =>
       profileListing(result.profiles, { columns: stdoutColumns(), expiry: true }),
     );

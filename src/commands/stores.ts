@@ -17,7 +17,7 @@ export default class Stores extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Stores);
     const { stores, failures } = await listStores();
-    for (const failure of failures) this.logToStderr(`okta-aws: ${failure}`);
+    for (const failure of failures) this.warnLine(failure);
     this.emit(flags.json, stores, () => {
       const name = Math.max(...stores.map((s) => s.name.length));
       const source = Math.max(...stores.map((s) => s.package.length));

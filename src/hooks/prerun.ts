@@ -1,6 +1,7 @@
 import { type Hook, Parser } from '@oclif/core';
 import { join } from 'node:path';
 import { oneLine } from '../lib/errors.js';
+import { printable } from '../lib/printable.js';
 import { enableDebug, redact } from '../lib/log.js';
 import { usePlugins } from '../stores/plugins.js';
 
@@ -22,7 +23,7 @@ const hook: Hook<'prerun'> = async function (options) {
     const [{ credentialsFor, ensureFresh }, { deviceUi }] = await Promise.all([import('../services/fresh-credentials.js'), import('../ui/device-ui.js')]);
     const fresh = {
       entry: { node: process.execPath, script: join(config.root, 'bin', 'run.js') },
-      onRefresh: (why: string) => process.stderr.write(`okta-aws: ${why}\n`),
+      onRefresh: (why: string) => process.stderr.write(`okta-aws: ${printable(why)}\n`),
       device: deviceUi({ allowWithoutTerminal: false }),
     };
     // The command's own parser says which argument is the target; a bad command line is left for the command to report.
@@ -33,7 +34,7 @@ const hook: Hook<'prerun'> = async function (options) {
     else await ensureFresh('all', fresh);
   } catch (error) {
     // One line, like every other failure; then an oclif exit error stops the command from running.
-    process.stderr.write(`okta-aws: ${redact(oneLine(error))}\n`);
+    process.stderr.write(`okta-aws: ${redact(printable(oneLine(error)))}\n`);
     this.exit((error as { exitCode?: number }).exitCode ?? 1);
   }
 };

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { printable } from '../lib/printable.js';
 import { type Wait, quietWait } from '../lib/wait.js';
 
 /**
@@ -25,8 +26,23 @@ export interface Reporter {
 }
 
 const stderrLine = (line: string) => {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${printable(line)}\n`);
 };
+
+/**
+ * `inner` with every line it is handed made printable: titles, labels, item errors, notes and
+ * attention lines can quote remote text (a push device's name, an STS message, a role value).
+ */
+export function printableReporter(inner: Reporter): Reporter {
+  return {
+    task: (title, work) => inner.task(printable(title), (retitle) => work((next) => retitle(printable(next)))),
+    itemized: (title, labels, work) =>
+      inner.itemized(printable(title), labels.map(printable), (finish) => work((index, error) => finish(index, error === undefined ? undefined : printable(error)))),
+    note: (line) => inner.note(printable(line)),
+    wait: (ms, say) => inner.wait(ms, (seconds) => printable(say(seconds))),
+    attention: (line) => inner.attention(printable(line)),
+  };
+}
 
 export const quietReporter: Reporter = {
   task: (_title, work) => work(() => undefined),

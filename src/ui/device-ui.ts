@@ -1,5 +1,6 @@
 import { openInBrowser } from '../console/open-browser.js';
 import { oneLine } from '../lib/errors.js';
+import { printable } from '../lib/printable.js';
 import type { DeviceLoginUi } from '../services/device-sign-in.js';
 
 /**
@@ -14,12 +15,13 @@ export function deviceUi(options: { allowWithoutTerminal: boolean }, env: NodeJS
     mayStartDeviceLogin: terminal || options.allowWithoutTerminal,
     async present(auth) {
       const minutes = Math.max(1, Math.round(auth.expiresInSeconds / 60));
-      process.stderr.write(`To sign in to Okta, open ${auth.verificationUriComplete}\nand check that it shows the code ${auth.userCode} (valid for ${minutes} min).\n`);
+      // Both come from Okta: shown, never obeyed, by the terminal.
+      process.stderr.write(`To sign in to Okta, open ${printable(auth.verificationUriComplete)}\nand check that it shows the code ${printable(auth.userCode)} (valid for ${minutes} min).\n`);
       if (!terminal || env.OKTA_AWS_NO_BROWSER === '1') return;
       try {
         await openInBrowser(auth.verificationUriComplete, env);
       } catch (error) {
-        process.stderr.write(`okta-aws: ${oneLine(error)} Open the URL above yourself.\n`);
+        process.stderr.write(`okta-aws: ${printable(oneLine(error))} Open the URL above yourself.\n`);
       }
     },
   };

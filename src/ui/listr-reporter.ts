@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Reporter } from '../services/reporter.js';
+import { type Reporter, printableReporter } from '../services/reporter.js';
 import { plainReporter } from './plain-reporter.js';
 import { stderrStyle } from './terminal.js';
 
@@ -53,6 +53,10 @@ function stopAllOnExit(): void {
  * and concurrency.
  */
 export async function listrReporter(): Promise<Reporter> {
+  return printableReporter(await rawListrReporter());
+}
+
+async function rawListrReporter(): Promise<Reporter> {
   const style = stderrStyle();
   if (!style.animated) return plainReporter(process.stderr, style.colour);
   const { DefaultRenderer, Listr, ListrLogger, ListrTaskState, ProcessOutput } = await loadListr(style.colour);

@@ -25,9 +25,11 @@ export type OktaFault =
   /** The next `count` requests to `path` get headers and the start of a JSON body, then silence. */
   | { kind: 'stallBody'; count?: number; path?: string }
   /** The next `count` /api/v1/authn answers carry links (`_links.*.href`) on `origin` instead of the org's. */
-  | { kind: 'foreignLinks'; count?: number; origin: string };
+  | { kind: 'foreignLinks'; count?: number; origin: string }
+  /** The next `count` requests to `path` get an Okta error (status default 400) whose errorSummary is `summary`, as a hostile org could word it. */
+  | { kind: 'oktaError'; count?: number; path?: string; status?: number; summary: string };
 
-const KINDS = new Set(['rateLimit', 'serverError', 'html', 'hang', 'noSamlResponse', 'stepUp', 'brokenSaml', 'noRoles', 'redirect', 'hugeBody', 'stallBody', 'foreignLinks']);
+const KINDS = new Set(['rateLimit', 'serverError', 'html', 'hang', 'noSamlResponse', 'stepUp', 'brokenSaml', 'noRoles', 'redirect', 'hugeBody', 'stallBody', 'foreignLinks', 'oktaError']);
 
 export function validateOktaFault(raw: unknown): OktaFault {
   const o = requireObject(raw);
@@ -40,5 +42,6 @@ export function validateOktaFault(raw: unknown): OktaFault {
   optionalNumber(o, 'bytes');
   if (kind === 'redirect' && typeof o.location !== 'string') throw new Error('a redirect fault needs a location');
   if (kind === 'foreignLinks' && typeof o.origin !== 'string') throw new Error('a foreignLinks fault needs an origin');
+  if (kind === 'oktaError' && typeof o.summary !== 'string') throw new Error('an oktaError fault needs a summary');
   return o as unknown as OktaFault & FaultBase;
 }

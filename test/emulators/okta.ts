@@ -359,7 +359,7 @@ export async function startOktaOrg(opts: OktaOrgOptions): Promise<OktaOrg> {
     const key = `${req.method} ${p}`;
     counters.byPath[key] = (counters.byPath[key] ?? 0) + 1;
 
-    const netFault = org.faults.take((f) => ['rateLimit', 'serverError', 'html', 'hang'].includes(f.kind) && pathMatches((f as { path?: string }).path, p));
+    const netFault = org.faults.take((f) => ['rateLimit', 'serverError', 'html', 'hang', 'oktaError'].includes(f.kind) && pathMatches((f as { path?: string }).path, p));
     if (netFault?.kind === 'hang') return; // accepted, never answered (closed by close())
     const shape = org.faults.take((f) => ['redirect', 'hugeBody', 'stallBody'].includes(f.kind) && pathMatches((f as { path?: string }).path, p));
     if (shape?.kind === 'redirect') {
@@ -382,6 +382,10 @@ export async function startOktaOrg(opts: OktaOrgOptions): Promise<OktaOrg> {
       const reset = netFault?.kind === 'rateLimit' ? clock.nowSeconds() + (netFault.resetInSeconds ?? 1) : Number(rl.headers['X-Rate-Limit-Reset']);
       const e = oktaError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.');
       return sendJson(res, 429, e.body, { ...rl.headers, 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': String(reset) });
+    }
+    if (netFault?.kind === 'oktaError') {
+      const e = oktaError(netFault.status ?? 400, 'E0000001', netFault.summary);
+      return sendJson(res, e.status, e.body, rl.headers);
     }
     if (netFault?.kind === 'serverError') {
       const e = oktaError(500, 'E0000009', 'Internal Server Error');

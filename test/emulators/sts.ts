@@ -313,9 +313,10 @@ export async function startSts(opts: StsOptions): Promise<Sts> {
     res.writeHead(200, { 'Content-Type': 'text/xml' });
     res.write(`<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n<!--`);
     const chunk = Buffer.alloc(64 * 1024, 'a');
+    const closed = new Promise((r) => res.once('close', r));
     for (let sent = 0; sent < bytes; sent += chunk.length) {
       if (res.destroyed) return;
-      if (!res.write(chunk)) await new Promise((r) => (res.once('drain', r), res.once('close', r)));
+      if (!res.write(chunk)) await Promise.race([new Promise((r) => res.once('drain', r)), closed]);
     }
     res.end(`-->\n</${action}Response>\n`);
   };
