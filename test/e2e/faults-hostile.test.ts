@@ -8,7 +8,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulators, FIXTURE_PASSWORD, FIXTURE_ROLES, startEmulators } from '../emulators/index.js';
+import { type Emulators, FIXTURE_PASSWORD, FIXTURE_ROLES, FIXTURE_TOTP_SECRET, startEmulators } from '../emulators/index.js';
 import { type CliResult, type Sandbox, runCli, sandbox } from '../helpers/cli.js';
 import { seedUserCredentials, USER_CREDENTIALS } from '../helpers/credentials.js';
 import { writePythonSettings } from '../helpers/journey.js';
@@ -32,7 +32,7 @@ beforeEach(async () => {
   emu = await startEmulators({
     extraUsers: [
       { login: MALLORY, password: FIXTURE_PASSWORD, factors: ['push'], pushDevices: [DEVICE], roles: FIXTURE_ROLES.slice(0, 1) },
-      { login: ROLE_USER, password: FIXTURE_PASSWORD, factors: [], roles: [{ ...FIXTURE_ROLES[0]!, roleArn: HOSTILE_ROLE }] },
+      { login: ROLE_USER, password: FIXTURE_PASSWORD, totpSecret: FIXTURE_TOTP_SECRET, roles: [{ ...FIXTURE_ROLES[0]!, roleArn: HOSTILE_ROLE }] },
     ],
   });
   box = await sandbox(emu.env);
@@ -71,7 +71,7 @@ describe('remote text with terminal control sequences is shown, never obeyed', (
   });
 
   it('a role value in the SAML assertion: refused, and quoted with its escapes', async () => {
-    await passwordSettings(ROLE_USER);
+    await writePythonSettings(box, emu, { user_name: ROLE_USER });
     const run = await refresh();
     expectNoControls(run);
     const line = expectFailure(run, { what: /SAML Role attribute value ".*" is malformed/, next: /./ });
