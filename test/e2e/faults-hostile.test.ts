@@ -8,7 +8,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulators, FIXTURE_PASSWORD, FIXTURE_ROLES, FIXTURE_TOTP_SECRET, startEmulators } from '../emulators/index.js';
+import { DEFAULT_CLIENT_ID, type Emulators, FIXTURE_PASSWORD, FIXTURE_ROLES, FIXTURE_TOTP_SECRET, FIXTURE_USERNAME, startEmulators } from '../emulators/index.js';
 import { type CliResult, type Sandbox, runCli, sandbox } from '../helpers/cli.js';
 import { seedUserCredentials, USER_CREDENTIALS } from '../helpers/credentials.js';
 import { writePythonSettings } from '../helpers/journey.js';
@@ -101,3 +101,31 @@ describe('remote text with terminal control sequences is shown, never obeyed', (
     expect(emu.sts.counters.total).toBe(0);
   });
 });
+
+describe('the device-login prompt of an Identity Engine org', () => {
+  it('shows the user code and URL Okta sends with their escapes, and the login still works', { timeout: 60_000 }, async () => {
+    const idx = await startEmulators({ okta: { pipeline: 'idx' } });
+    const home = await sandbox(idx.env);
+    try {
+      Object.assign(idx.okta.oauth.knobs, { classicLogin: false, interval: 1, userCodeSuffix: `${TITLE}${CLEAR}${FORGED}` });
+      const run = await runCli(['init', '--sso-url', idx.okta.ssoUrl, '--username', FIXTURE_USERNAME, '--flow', 'device', '--client-id', DEFAULT_CLIENT_ID], {
+        env: { ...home.env, OKTA_AWS_NO_BROWSER: '1' },
+        timeoutMs: 45_000,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expectNoControls(run);
+      const shown = `${SHOWN.title}${SHOWN.clear}${SHOWN.forged}`;
+      expect(run.stderr).toContain(`?user_code=`);
+      expect(run.stderr.split('\n').filter((l) => l.startsWith('To sign in to Okta, open ') || l.startsWith('and check that it shows the code '))).toEqual([
+        expect.stringMatching(new RegExp(`^To sign in to Okta, open http://\\S+/activate\\?user_code=[A-Z]{8}${escapeRegExp(shown)}$`)),
+        expect.stringMatching(new RegExp(`^and check that it shows the code [A-Z]{8}${escapeRegExp(shown)} \\(valid for \\d+ min\\)\\.$`)),
+      ]);
+    } finally {
+      await Promise.all([home.cleanup(), idx.close()]);
+    }
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

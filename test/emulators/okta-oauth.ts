@@ -31,6 +31,8 @@ export interface OAuthKnobs {
   extraAwsApps: number;
   /** Refresh token lifetime, seconds. Default 90 days. */
   refreshLifetime: number;
+  /** Appended to the user_code the client is shown (and to verification_uri_complete), as a hostile org could. Default ''. */
+  userCodeSuffix?: string;
 }
 
 export interface OAuthCounters {
@@ -205,9 +207,9 @@ export class OAuthServer {
     const origin = this.o.origin();
     sendJson(res, 200, {
       device_code: code.deviceCode,
-      user_code: code.userCode,
+      user_code: `${code.userCode}${this.knobs.userCodeSuffix ?? ''}`,
       verification_uri: `${origin}/activate`,
-      verification_uri_complete: `${origin}/activate?user_code=${code.userCode}`,
+      verification_uri_complete: `${origin}/activate?user_code=${code.userCode}${this.knobs.userCodeSuffix ?? ''}`,
       expires_in: this.knobs.expiresIn,
       interval: code.interval,
     }, headers);
