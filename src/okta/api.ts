@@ -78,7 +78,7 @@ async function readJson<T>(response: HttpResponse, url: string): Promise<T> {
     try {
       parsed = JSON.parse(text);
     } catch {
-      parsed = undefined;
+      // Not JSON: parsed stays undefined.
     }
   }
   if (typeof parsed !== 'object' || parsed === null) {

@@ -22,7 +22,7 @@ export class OAuthError extends Error {
 
   /** The token exchange's "the application's assurance requirements are not met" refusal. */
   get assuranceNotMet(): boolean {
-    return this.error === 'invalid_grant' && /assurance/i.test(this.description ?? '');
+    return this.error === 'invalid_grant' && /assurance/i.test(String(this.description));
   }
 }
 
@@ -36,10 +36,10 @@ export function parseOAuthAnswer(status: number, contentType: string, text: stri
     try {
       parsed = JSON.parse(text);
     } catch {
-      parsed = undefined;
+      // Not JSON: parsed stays undefined.
     }
   }
-  const body = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  const body = parsed instanceof Object && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
   if (body && status < 300) return body; // fetch never hands back a 1xx
   if (body && typeof body.error === 'string') {
     throw new OAuthError(status, body.error, typeof body.error_description === 'string' ? body.error_description : undefined);

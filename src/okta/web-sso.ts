@@ -47,7 +47,7 @@ export async function listAppLinks(http: HttpClient, origin: string, accessToken
   try {
     parsed = JSON.parse(text);
   } catch {
-    parsed = undefined;
+    // Not JSON: parsed stays undefined.
   }
   if (response.status !== 200 || !Array.isArray(parsed)) {
     throw new UserError(`Okta answered HTTP ${response.status} when asked for your apps`, { hint: 'Run again with --debug to see more.', code: `HTTP_${response.status}` });

@@ -120,6 +120,8 @@ describe('deviceAuthorizationFrom, field by field', () => {
       verificationUriComplete: 'Https://okta.local/activate?user_code=X',
     });
     expect(deviceAuthorizationFrom({ ...answer, verification_uri_complete: 'xhttps://evil' }).verificationUriComplete).toBe(answer.verification_uri);
+    expect(deviceAuthorizationFrom({ ...answer, verification_uri_complete: 'http://okta.local/activate?user_code=X' }).verificationUriComplete).toBe('http://okta.local/activate?user_code=X');
+    expect(deviceAuthorizationFrom({ ...answer, verification_uri_complete: '' }).verificationUriComplete).toBe(answer.verification_uri);
   });
 
   it.each<[string, unknown, unknown, number, number]>([
@@ -204,15 +206,28 @@ describe('pollForTokens over loopback', () => {
     enableDebug();
     const lines: string[] = [];
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
-    server = await scriptedServer({ status: 400, body: { error: 'slow_down' } }, { status: 200, headers: { 'Content-Type': 'text/html' }, body: '<html>' });
+    server = await scriptedServer({ status: 400, body: { error: 'slow_down' } }, pending, { status: 200, headers: { 'Content-Type': 'text/html' }, body: '<html>' });
     const waits: number[] = [];
     try {
       await expect(pollForTokens(await createHttpClient({ env: {} }), server.url, CLIENT, { ...auth, expiresInSeconds: 600 }, async (ms) => void waits.push(ms))).rejects.toMatchObject({ code: 'NOT_OKTA' });
     } finally {
       spy.mockRestore();
     }
-    expect(waits).toEqual([5000, 10000]);
+    expect(waits).toEqual([5000, 10000, 10000]);
     expect(lines.filter((l) => l.includes('slow down'))).toEqual(['okta-aws: Okta asked to slow down; polling every 10 s\n']);
+  });
+
+  it('stops at the first refusal that ends the login', async () => {
+    server = await scriptedServer({ status: 400, body: { error: 'access_denied' } });
+    await expect(pollForTokens(await createHttpClient({ env: {} }), server.url, CLIENT, { ...auth, expiresInSeconds: 600 }, async () => undefined)).rejects.toMatchObject({ code: 'access_denied' });
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('passes an unexpected failure of the client on unchanged', async () => {
+    server = await scriptedServer();
+    const broken = new Error('socket went away');
+    const http = { ...(await createHttpClient({ env: {} })), fetch: async () => Promise.reject(broken) };
+    await expect(pollForTokens(http, server.url, CLIENT, { ...auth, expiresInSeconds: 600 }, async () => undefined)).rejects.toBe(broken);
   });
 
   it('asks for a device code with the client id and the CLI scopes', async () => {

@@ -55,6 +55,8 @@ describe('parseOAuthAnswer', () => {
     ['JSON sent as text', 200, 'text/plain', '{"access_token":"a"}', { message: "o.okta.com answered HTTP 200 with text/plain instead of Okta's OAuth JSON", hint: expect.any(String) as never, code: 'NOT_OKTA' }],
     ['no type at all', 400, '', '', { message: "o.okta.com answered HTTP 400 with an unknown type instead of Okta's OAuth JSON", hint: expect.any(String) as never, code: 'NOT_OKTA' }],
     ['a JSON array', 200, 'application/json', '[{"error":"x"}]', { message: "o.okta.com answered HTTP 200 with application/json instead of Okta's OAuth JSON", hint: expect.any(String) as never, code: 'NOT_OKTA' }],
+    ['a JSON string', 200, 'application/json', '"x"', { message: "o.okta.com answered HTTP 200 with application/json instead of Okta's OAuth JSON", hint: expect.any(String) as never, code: 'NOT_OKTA' }],
+    ['a JSON number', 200, 'application/json', '7', { message: "o.okta.com answered HTTP 200 with application/json instead of Okta's OAuth JSON", hint: expect.any(String) as never, code: 'NOT_OKTA' }],
     ['JSON null', 200, 'application/json', 'null', { message: "o.okta.com answered HTTP 200 with application/json instead of Okta's OAuth JSON", hint: expect.any(String) as never, code: 'NOT_OKTA' }],
     ['broken JSON', 200, 'application/json', '{', { message: "o.okta.com answered HTTP 200 with application/json instead of Okta's OAuth JSON", hint: expect.any(String) as never, code: 'NOT_OKTA' }],
     ['a 4xx JSON body without an error', 400, 'application/json', '{"errorCode":"E0000001"}', { message: "o.okta.com answered HTTP 400 with application/json instead of Okta's OAuth JSON", hint: expect.any(String) as never, code: 'NOT_OKTA' }],
@@ -101,6 +103,11 @@ describe('oauthPost and refreshTokens over loopback', () => {
     expect(server.received[0]?.path).toBe('/oauth2/v1/token');
     expect(Object.fromEntries(new URLSearchParams(server.received[0]?.body))).toEqual({ client_id: 'cli0client', grant_type: 'refresh_token', refresh_token: 'old-refresh', scope: 'openid okta.apps.sso okta.users.read.self offline_access' });
     expect(redact('old-refresh')).toBe('[redacted]');
+  });
+
+  it('says so when the answer has no content type at all', async () => {
+    server = await scriptedServer({ status: 200, body: '{"access_token":"a"}' });
+    await expect(oauthPost(await createHttpClient({ env: {} }), `${server.url}/oauth2/v1/token`, {})).rejects.toMatchObject({ message: `${new URL(server.url).host} answered HTTP 200 with an unknown type instead of Okta's OAuth JSON` });
   });
 
   it('names the host of a page that is not Okta', async () => {

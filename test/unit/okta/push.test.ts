@@ -90,14 +90,17 @@ describe('verifyPush against the Okta emulator', () => {
     expect(emu.okta.counters.byPath['POST /api/v1/authn/cancel']).toBe(1);
   });
 
-  it('gives up at its own timeout: sleeps to the deadline, cancels, and names the seconds', async () => {
+  it.each([
+    [4000, [2000, 2000, 0]],
+    [5000, [2000, 2000, 1000]],
+  ])('gives up at its own timeout (%i ms): sleeps to the deadline, cancels, and names the seconds', async (timeoutMs, sleeps) => {
     const { http, tx } = await start({ answer: 'never' });
-    await expect(verifyPush(http, emu.okta.url, tx, options(4000))).rejects.toMatchObject({
-      message: "No answer to the Okta Verify push on push-only's iPhone within 4 s",
+    await expect(verifyPush(http, emu.okta.url, tx, options(timeoutMs))).rejects.toMatchObject({
+      message: `No answer to the Okta Verify push on push-only's iPhone within ${timeoutMs / 1000} s`,
       hint: 'Nothing was changed. Run the command again and approve the push; OKTA_AWS_PUSH_TIMEOUT sets how many seconds to wait.',
       code: 'PUSH_TIMEOUT',
     });
-    expect(slept).toEqual([2000, 2000, 0]);
+    expect(slept).toEqual(sleeps);
     expect(emu.okta.counters).toMatchObject({ pushPolls: 2, pushCancels: 1 });
   });
 
@@ -197,6 +200,33 @@ describe('verifyPush on answers the emulator never gives', () => {
       code: 'PUSH_FAILED',
     });
     expect(sent).toEqual(['/verify {"stateToken":"st1"}', '/poll {"stateToken":"st2"}', '/poll {"stateToken":"st2"}', '/cancel-here {"stateToken":"st2"}']);
+  });
+
+  it('shows a number once, ignores answers that carry none, and reads answers with parts of the challenge missing', async () => {
+    server = await scriptedServer();
+    const base = server.url;
+    await server.close();
+    server = await scriptedServer(
+      waiting({ _embedded: { factor: { _embedded: { challenge: { correctAnswer: 42 } } } }, _links: { next: { href: `${base}/poll` } } }),
+      waiting({ _embedded: { factor: {} }, _links: { next: { href: `${base}/poll` } } }),
+      waiting({ _embedded: { factor: { _embedded: {} } }, _links: { next: { href: `${base}/poll` } } }),
+      { body: { status: 'SUCCESS', sessionToken: 'session' } },
+    );
+    const http = await createHttpClient({ env: {} });
+    const client: HttpClient = { ...http, fetch: (url, init) => http.fetch(url.replace(base, server.url), init) };
+    expect(await verifyPush(client, base, { verifyUrl: `${base}/verify`, stateToken: 'st1', device: 'Phone' }, options())).toEqual({ status: 'SUCCESS', sessionToken: 'session' });
+    expect(notes).toEqual(['Approve the Okta Verify push on Phone', 'Okta Verify asks for a number: tap 42']);
+  });
+
+  it('a waiting answer with links but none to poll cancels at its cancel link', async () => {
+    server = await scriptedServer();
+    const base = server.url;
+    await server.close();
+    server = await scriptedServer(waiting({ _links: { cancel: { href: `${base}/api/v1/authn/cancel?x=1` } } }), { body: {} });
+    const http = await createHttpClient({ env: {} });
+    const client: HttpClient = { ...http, fetch: (url, init) => http.fetch(url.replace(base, server.url), init) };
+    await expect(verifyPush(client, base, { verifyUrl: `${base}/verify`, stateToken: 'st1', device: 'Phone' }, options())).rejects.toMatchObject({ code: 'PUSH_NO_POLL' });
+    expect(server.received.map((r) => r.path)).toEqual(['/verify', '/api/v1/authn/cancel?x=1']);
   });
 
   it('a waiting answer without a poll link cancels at the default cancel URL', async () => {

@@ -81,10 +81,11 @@ describe('the web SSO steps over loopback', () => {
   const tokens = (idToken: string | undefined = 'id-tok-1') => ({ accessToken: 'acc-tok-1', idToken, refreshToken: undefined, scope: undefined });
 
   it('lists the app links with the access token, keeping only objects and reading every field as text', async () => {
-    server = await scriptedServer({ body: [{ label: 'AWS', linkUrl: 'https://o/home/amazon_aws/0oa1/272', appName: 'amazon_aws', appInstanceId: '0oa1', sortOrder: 0 }, null, 'x', { label: 7 }] });
+    server = await scriptedServer({ body: [{ label: 'AWS', linkUrl: 'https://o/home/amazon_aws/0oa1/272', appName: 'amazon_aws', appInstanceId: '0oa1', sortOrder: 0 }, null, 'x', { label: 7 }, {}] });
     expect(await listAppLinks(await client(), server.url, 'acc-tok-1')).toStrictEqual([
       { label: 'AWS', linkUrl: 'https://o/home/amazon_aws/0oa1/272', appName: 'amazon_aws', appInstanceId: '0oa1' },
       { label: '7', linkUrl: '', appName: '', appInstanceId: '' },
+      { label: '', linkUrl: '', appName: '', appInstanceId: '' },
     ]);
     expect(server.received).toMatchObject([{ method: 'GET', path: '/api/v1/users/me/appLinks', headers: { accept: 'application/json', authorization: 'Bearer acc-tok-1' } }]);
   });
