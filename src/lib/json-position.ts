@@ -17,7 +17,7 @@ function firstInvalidOffset(text: string): number {
     throw i;
   };
   const space = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+    while (' \t\n\r'.includes(text[i] ?? 'end')) i++;
   };
   const literal = (word: string) => {
     for (const ch of word) {
@@ -49,7 +49,7 @@ function firstInvalidOffset(text: string): number {
   };
   const number = () => {
     const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-    if (!match || match[0] === '' || match[0] === '-') fail();
+    if (!match) fail();
     i += match![0].length;
   };
   const value = (): void => {
@@ -89,16 +89,14 @@ function firstInvalidOffset(text: string): number {
     if (ch === 't') return literal('true');
     if (ch === 'f') return literal('false');
     if (ch === 'n') return literal('null');
-    if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) return number();
-    fail();
+    number(); // what is no number either fails right here
   };
   try {
     value();
     space();
     if (i < text.length) fail();
   } catch (at) {
-    if (typeof at === 'number') return Math.min(at, text.length);
-    throw at;
+    return Math.min(at as number, text.length); // only fail() throws
   }
   return text.length; // valid after all: point at the end
 }
