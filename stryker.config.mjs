@@ -18,6 +18,8 @@ export const EQUIVALENT = [
   // shell
   { file: 'src/shell/completion.ts', code: "'    return'", reason: 'at the first word nothing after the if adds to COMPREPLY: no command name starts with - and profiles need word 2' },
   { file: 'src/shell/completion.ts', code: '/^--/', reason: 'every flag starts with --, so the first -- in it is the leading one' },
+  // stores
+  { file: 'src/stores/user-file-store.ts', code: "'utf8'", reason: 'read as a Buffer instead, JSON.parse takes it as the same UTF-8 text' },
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -29,8 +31,11 @@ export default {
   mutate: ['src/{aws,saml,lib,okta,shell,console,stores}/**/*.ts', '!src/**/*.d.ts'],
   // The vitest runner always measures coverage per test: a mutant runs only the tests that reach it.
   coverageAnalysis: 'perTest',
+  // Reruns test only mutants in changed code or reached by changed tests. The results are committed
+  // (Stryker's documented way to share them), so a fresh clone starts from the last full run: every
+  // `npm run test:mutation` brings the file up to date, and it goes in the commit with the change.
   incremental: true,
-  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  incrementalFile: 'test/mutation/stryker-incremental.json',
   // Scores per folder and the survivors are printed by scripts/mutation-summary.ts from the JSON report.
   reporters: ['progress-append-only', 'json', 'html'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

@@ -48,6 +48,7 @@ const survivors = Object.entries(report.files).flatMap(([file, { mutants }]) =>
   mutants.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage').map((m) => `  ${file}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName}: ${JSON.stringify(m.replacement ?? '').slice(0, 80)}`),
 );
 if (survivors.length > 0) console.log(`Survivors (details in reports/mutation/mutation.html):\n${survivors.join('\n')}`);
+console.log('Results kept for the next run in test/mutation/stryker-incremental.json: commit it with your change (README "Mutation testing").');
 if (score(total) < GOAL && !process.argv.includes('--no-goal')) {
   console.error(`okta-aws mutation score ${score(total).toFixed(1)}% is below the goal of ${GOAL}%: kill the survivors listed in reports/mutation/mutation.html, or mark a true equivalent in stryker.config.mjs.`);
   process.exitCode = 1;
