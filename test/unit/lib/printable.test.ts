@@ -24,11 +24,18 @@ describe('OKTA_AWS_HTTP_TIMEOUT', () => {
     expect(timeoutFromEnv({ OKTA_AWS_HTTP_TIMEOUT: '1' })).toBe(1000);
     expect(timeoutFromEnv({ OKTA_AWS_HTTP_TIMEOUT: '2.5' })).toBe(2500);
     expect(timeoutFromEnv({ OKTA_AWS_HTTP_TIMEOUT: '300' })).toBe(300_000);
+    expect(timeoutFromEnv({ OKTA_AWS_HTTP_TIMEOUT: '   ' })).toBe(30_000);
   });
 
   it('is a clear error outside that range, never a 1 ms timeout or a silent default', () => {
     for (const value of ['0.001', '0', '-5', '301', '1e9', 'abc', '30s', 'Infinity']) {
-      expect(() => timeoutFromEnv({ OKTA_AWS_HTTP_TIMEOUT: value }), value).toThrow(`OKTA_AWS_HTTP_TIMEOUT="${value}" is not a number of seconds from 1 to 300`);
+      expect(() => timeoutFromEnv({ OKTA_AWS_HTTP_TIMEOUT: value }), value).toThrow(
+        expect.objectContaining({
+          message: `OKTA_AWS_HTTP_TIMEOUT="${value}" is not a number of seconds from 1 to 300`,
+          hint: 'Set it to how long to wait for an answer (default 30), or unset it.',
+          code: 'BAD_TIMEOUT',
+        }),
+      );
     }
   });
 });
