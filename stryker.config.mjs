@@ -18,6 +18,10 @@ export const EQUIVALENT = [
   // shell
   { file: 'src/shell/completion.ts', code: "'    return'", reason: 'at the first word nothing after the if adds to COMPREPLY: no command name starts with - and profiles need word 2' },
   { file: 'src/shell/completion.ts', code: '/^--/', reason: 'every flag starts with --, so the first -- in it is the leading one' },
+  // lib
+  { file: 'src/lib/settings.ts', code: '{ mode: 0o600 }', reason: "writeFileAtomic's default mode for a new file is 0600 already" },
+  { file: 'src/lib/state.ts', code: '{ mode: 0o600 }', reason: "writeFileAtomic's default mode for a new file is 0600 already" },
+  { file: 'src/lib/identity.ts', code: '{\n    return undefined;\n  }', reason: 'an emptied catch block returns undefined just the same' },
   // stores
   { file: 'src/stores/user-file-store.ts', code: "'utf8'", reason: 'read as a Buffer instead, JSON.parse takes it as the same UTF-8 text' },
 ];

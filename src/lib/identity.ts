@@ -18,9 +18,9 @@ export async function currentIdentity(env: NodeJS.ProcessEnv = process.env): Pro
   const { settings } = await readSettings(env);
   const ssoUrl = env.OKTA_AWS_SSO_URL || settings?.sso_url;
   const username = env.OKTA_AWS_USERNAME || settings?.user_name;
-  if (typeof ssoUrl !== 'string' || typeof username !== 'string' || !ssoUrl || !username) return undefined;
+  if (typeof ssoUrl !== 'string' || typeof username !== 'string' || !username) return undefined;
   try {
-    return identityKey(ssoUrl.trim(), username);
+    return identityKey(ssoUrl, username); // an empty or broken URL throws here (URL trims spaces itself)
   } catch {
     return undefined;
   }

@@ -48,7 +48,7 @@ export function profileListing(rows: ProfileRow[], options: ListingOptions): str
   widths[arn] = Math.min(widths[arn]!, Math.max(MIN_ARN, options.columns - fixed));
   return [header, ...body]
     .map((cells) => {
-      const line = cells.map((cell, i) => (i === arn ? fit(cell, widths[i]!) : cell).padEnd(i === cells.length - 1 ? 0 : widths[i]!));
+      const line = cells.map((cell, i) => (i === arn ? fit(cell, widths[i]!) : cell).padEnd(widths[i]!)); // the last column's padding is trimmed below
       return line.join(GAP).trimEnd() + '\n';
     })
     .join('');

@@ -46,6 +46,8 @@ describe('identity', () => {
     expect(await currentIdentity(await home({ user_name: 'sam' }))).toBeUndefined();
     expect(await currentIdentity(await home({ sso_url: 'not a url', user_name: 'sam' }))).toBeUndefined();
     expect(await currentIdentity(await home({ sso_url: 42, user_name: 'sam' }))).toBeUndefined();
+    expect(await currentIdentity(await home({ sso_url: ['https://s.okta.com/app'], user_name: 'sam' }))).toBeUndefined();
+    expect(await currentIdentity(await home({ sso_url: 'https://s.okta.com/app', user_name: '' }))).toBeUndefined();
     expect(await currentIdentity(await home({ sso_url: 'https://s.okta.com/app', user_name: ['sam'] }))).toBeUndefined();
   });
 });

@@ -14,6 +14,9 @@ describe('relativeExpiry', () => {
     expect(relativeExpiry('2026-12-01T00:04:10Z', now)).toBe('in 4m');
     expect(relativeExpiry('2026-12-01T00:00:42Z', now)).toBe('in 42s');
     expect(relativeExpiry('2026-11-30T23:57:00Z', now)).toBe('expired 3m ago');
+    expect(relativeExpiry('2026-12-01T00:00:00Z', now)).toBe('expired 0s ago'); // due now is gone
+    expect(relativeExpiry('2026-12-01T00:01:00Z', now)).toBe('in 1m');
+    expect(relativeExpiry('2026-12-01T00:00:59Z', now)).toBe('in 59s');
   });
 });
 
