@@ -22,6 +22,7 @@ export const EQUIVALENT = [
   { file: 'src/lib/settings.ts', code: '{ mode: 0o600 }', reason: "writeFileAtomic's default mode for a new file is 0600 already" },
   { file: 'src/lib/state.ts', code: '{ mode: 0o600 }', reason: "writeFileAtomic's default mode for a new file is 0600 already" },
   { file: 'src/lib/identity.ts', code: '{\n    return undefined;\n  }', reason: 'an emptied catch block returns undefined just the same' },
+  { file: 'src/lib/atomic-file.ts', code: '{\n    pending.delete(temp);\n  }', reason: 'a finished temp file left in the set only makes the exit hook unlink a path that no longer exists' },
   // stores
   { file: 'src/stores/user-file-store.ts', code: "'utf8'", reason: 'read as a Buffer instead, JSON.parse takes it as the same UTF-8 text' },
 ];
