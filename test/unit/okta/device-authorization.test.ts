@@ -106,6 +106,7 @@ describe('deviceAuthorizationFrom, field by field', () => {
   it.each([
     ['no device code', { device_code: undefined }],
     ['an empty device code', { device_code: '' }],
+    ['a device code that is no string', { device_code: 12345 }],
     ['no user code', { user_code: undefined }],
     ['no verification URL', { verification_uri: undefined }],
     ['a verification URL with something before the scheme', { verification_uri: 'xhttps://example.okta.com/activate' }],
@@ -206,14 +207,14 @@ describe('pollForTokens over loopback', () => {
     enableDebug();
     const lines: string[] = [];
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
-    server = await scriptedServer({ status: 400, body: { error: 'slow_down' } }, pending, { status: 200, headers: { 'Content-Type': 'text/html' }, body: '<html>' });
+    server = await scriptedServer({ status: 400, body: { error: 'slow_down' } }, pending, pending, { status: 200, headers: { 'Content-Type': 'text/html' }, body: '<html>' });
     const waits: number[] = [];
     try {
       await expect(pollForTokens(await createHttpClient({ env: {} }), server.url, CLIENT, { ...auth, expiresInSeconds: 600 }, async (ms) => void waits.push(ms))).rejects.toMatchObject({ code: 'NOT_OKTA' });
     } finally {
       spy.mockRestore();
     }
-    expect(waits).toEqual([5000, 10000, 10000]);
+    expect(waits).toEqual([5000, 10000, 10000, 10000]);
     expect(lines.filter((l) => l.includes('slow down'))).toEqual(['okta-aws: Okta asked to slow down; polling every 10 s\n']);
   });
 

@@ -209,6 +209,7 @@ describe('verifyPush on answers the emulator never gives', () => {
     server = await scriptedServer(
       waiting({ _embedded: { factor: { _embedded: { challenge: { correctAnswer: 42 } } } }, _links: { next: { href: `${base}/poll` } } }),
       waiting({ _embedded: { factor: {} }, _links: { next: { href: `${base}/poll` } } }),
+      waiting({ _embedded: {}, _links: { next: { href: `${base}/poll` } } }),
       waiting({ _embedded: { factor: { _embedded: {} } }, _links: { next: { href: `${base}/poll` } } }),
       { body: { status: 'SUCCESS', sessionToken: 'session' } },
     );
