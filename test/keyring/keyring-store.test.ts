@@ -20,7 +20,7 @@ describe('the OS keyring', () => {
     if (unavailable) throw unavailable;
   });
 
-  it.runIf(unavailable !== undefined)('is unavailable here, and says so in one line that names the fix', async () => {
+  it.runIf(unavailable !== undefined)(`is unavailable here, and says so in one line that names the fix${unavailable === undefined ? ' [skipped: a Secret Service answers here; the no-secret-service tests cover its absence]' : ''}`, async () => {
     expect(unavailable).toBeInstanceOf(UserError);
     expect(oneLine(unavailable)).toMatch(/^The OS keyring is not available here \(.+\)\. Use `--store file`, or start and unlock a Secret Service/);
     const store = new KeyringStore();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMPLETION_SHELLS, completionScript, installHint, type CompletionInput } from '../../../src/shell/completion.js';
 import { quote } from '../../../src/shell/exports.js';
+import { needing } from '../../helpers/requires.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'completion-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -96,7 +97,7 @@ describe('bash', () => {
 });
 
 describe.skipIf(!has('zsh'))('zsh', () => {
-  it('is the bash script behind bashcompinit, and completes the same', () => {
+  it(needing('zsh', 'is the bash script behind bashcompinit, and completes the same'), () => {
     const script = completionScript('zsh', input('zsh'));
     expect(script.split('\n').slice(0, 3)).toEqual(['# okta-aws completion (bash)', 'autoload -U +X bashcompinit && bashcompinit', '_okta_aws_complete() {']);
     const { out, err } = bashTab('zsh', script, [['okta-aws', ''], ['okta-aws', 'assume', ''], ['okta-aws', 'console', '--'], ['okta-aws', 'assume', '--', '']]);
@@ -107,7 +108,7 @@ describe.skipIf(!has('zsh'))('zsh', () => {
 });
 
 describe.skipIf(!has('fish'))('fish', () => {
-  it('completes commands, flags and profile names, for every name the CLI answers to', () => {
+  it(needing('fish', 'completes commands, flags and profile names, for every name the CLI answers to'), () => {
     const script = completionScript('fish', input('fish'));
     expect(script.startsWith('# okta-aws completion (fish)\n')).toBe(true);
     expect(script.endsWith('2>/dev/null)\'\n')).toBe(true);
