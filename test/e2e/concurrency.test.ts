@@ -8,10 +8,10 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseIniSections } from '../../src/aws/ini-sections.js';
-import { type Emulators, startEmulators } from '../emulators/index.js';
-import { type CliResult, type Sandbox, runCli, sandbox } from '../helpers/cli.js';
-import { seedUserCredentials, USER_CREDENTIALS, userBytesKept } from '../helpers/credentials.js';
-import { writePythonSettings } from '../helpers/journey.js';
+import { type Emulators } from '../emulators/index.js';
+import { type CliResult, type Sandbox, runCli } from '../helpers/cli.js';
+import { USER_CREDENTIALS, userBytesKept } from '../helpers/credentials.js';
+import { switchingUser } from '../helpers/journey.js';
 import { leftovers, startCli, waitFor } from './fault-helpers.js';
 
 const PROFILES = ['okta-111111111111-Admin', 'okta-111111111111-team-dev-Deployer', 'okta-222222222222-Auditor'];
@@ -27,10 +27,7 @@ const cacheFile = () => join(box.env.OKTA_AWS_HOME!, 'cache', 'credentials.json'
 const refreshLock = () => join(box.env.OKTA_AWS_HOME!, 'refresh.lock');
 
 beforeEach(async () => {
-  emu = await startEmulators();
-  box = await sandbox(emu.env);
-  await writePythonSettings(box, emu);
-  await seedUserCredentials(box.credentials);
+  ({ emu, box } = await switchingUser());
 });
 afterEach(async () => {
   await Promise.all([box.cleanup(), emu.close()]);

@@ -10,20 +10,17 @@ import { chmod, cp, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/pr
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulators, FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERNAME, startEmulators } from '../emulators/index.js';
-import { type Sandbox, runCli, sandbox } from '../helpers/cli.js';
-import { seedUserCredentials, USER_CREDENTIALS } from '../helpers/credentials.js';
-import { writePythonSettings } from '../helpers/journey.js';
+import { type Emulators, FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERNAME } from '../emulators/index.js';
+import { type Sandbox, runCli } from '../helpers/cli.js';
+import { USER_CREDENTIALS } from '../helpers/credentials.js';
+import { switchingUser, writePythonSettings } from '../helpers/journey.js';
 import { expectFailure, leftovers } from './fault-helpers.js';
 
 let emu: Emulators;
 let box: Sandbox;
 
 beforeEach(async () => {
-  emu = await startEmulators();
-  box = await sandbox(emu.env);
-  await writePythonSettings(box, emu);
-  await seedUserCredentials(box.credentials);
+  ({ emu, box } = await switchingUser());
 });
 afterEach(async () => {
   await Promise.all([box.cleanup(), emu.close()]);

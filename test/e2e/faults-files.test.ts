@@ -16,10 +16,10 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulators, startEmulators } from '../emulators/index.js';
-import { type Sandbox, runCli, sandbox } from '../helpers/cli.js';
-import { seedUserCredentials, USER_CREDENTIALS } from '../helpers/credentials.js';
-import { writePythonSettings } from '../helpers/journey.js';
+import { type Emulators } from '../emulators/index.js';
+import { type Sandbox, runCli } from '../helpers/cli.js';
+import { USER_CREDENTIALS } from '../helpers/credentials.js';
+import { switchingUser } from '../helpers/journey.js';
 import { expectFailure, failureLine, leftovers, startCli, waitFor } from './fault-helpers.js';
 
 let emu: Emulators;
@@ -28,10 +28,7 @@ let box: Sandbox;
 const immutable: string[] = [];
 
 beforeEach(async () => {
-  emu = await startEmulators();
-  box = await sandbox(emu.env);
-  await writePythonSettings(box, emu);
-  await seedUserCredentials(box.credentials);
+  ({ emu, box } = await switchingUser());
 });
 afterEach(async () => {
   for (const path of immutable.splice(0)) chattr('-i', path);

@@ -8,10 +8,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulators, FIXTURE_USERS, startEmulators } from '../emulators/index.js';
-import { type CliResult, type Sandbox, runCli, sandbox } from '../helpers/cli.js';
-import { seedUserCredentials, USER_CREDENTIALS } from '../helpers/credentials.js';
-import { writePythonSettings } from '../helpers/journey.js';
+import { type Emulators, FIXTURE_USERS } from '../emulators/index.js';
+import { type CliResult, type Sandbox, runCli } from '../helpers/cli.js';
+import { USER_CREDENTIALS } from '../helpers/credentials.js';
+import { switchingUser, writePythonSettings } from '../helpers/journey.js';
 import { plain, runPty } from '../helpers/pty.js';
 import { expectFailure, failureLine, leftovers } from './fault-helpers.js';
 
@@ -19,10 +19,7 @@ let emu: Emulators;
 let box: Sandbox;
 
 beforeEach(async () => {
-  emu = await startEmulators();
-  box = await sandbox(emu.env);
-  await writePythonSettings(box, emu);
-  await seedUserCredentials(box.credentials);
+  ({ emu, box } = await switchingUser());
 });
 afterEach(async () => {
   await Promise.all([box.cleanup(), emu.close()]);

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type Emulators, FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERNAME } from '../emulators/index.js';
-import type { Sandbox } from './cli.js';
+import { type Emulators, FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERNAME, startEmulators } from '../emulators/index.js';
+import { type Sandbox, sandbox } from './cli.js';
+import { seedUserCredentials } from './credentials.js';
 
 /** settings.json exactly as the Python okta-aws-cred-helper wrote it: what a switching user already has. */
 export async function writePythonSettings(box: Sandbox, emu: Emulators, extra: Record<string, unknown> = {}): Promise<void> {
@@ -15,4 +16,13 @@ export async function writePythonSettings(box: Sandbox, emu: Emulators, extra: R
     ...extra,
   };
   await writeFile(box.settings, JSON.stringify(settings, null, 4), { mode: 0o600 });
+}
+
+/** An org, and a HOME with the Python tool's settings and the user's own credentials file: a switching user. */
+export async function switchingUser(): Promise<{ emu: Emulators; box: Sandbox }> {
+  const emu = await startEmulators();
+  const box = await sandbox(emu.env);
+  await writePythonSettings(box, emu);
+  await seedUserCredentials(box.credentials);
+  return { emu, box };
 }
