@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { NodeHttpHandler, NodeHttpHandlerOptions } from '@smithy/node-http-handler';
 import { UserError } from '../lib/errors.js';
 import { MAX_BODY_BYTES, proxyAgents, timeoutFromEnv } from '../lib/http.js';
+import { requireCjs } from '../lib/require-cjs.js';
 
 /**
  * The STS client module, loaded on demand (it is the heaviest import here). The SDK's notice that
@@ -12,14 +12,6 @@ import { MAX_BODY_BYTES, proxyAgents, timeoutFromEnv } from '../lib/http.js';
 export async function loadSts(): Promise<typeof import('@aws-sdk/client-sts')> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return requireCjs('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
-}
-
-/**
- * The SDK ships CommonJS: `require` loads it as such, where `import()` would first scan every
- * file's source for its export names (Node's cjs-module-lexer), a large part of a refresh's start-up.
- */
-function requireCjs(name: string): unknown {
-  return createRequire(import.meta.url)(name);
 }
 
 /** Where the SDK will send STS calls: the same rule it applies (endpoint overrides, then regional). */

@@ -2,6 +2,7 @@ import type { Agent } from 'node:http';
 import { UserError } from './errors.js';
 import { printable } from './printable.js';
 import { debug } from './log.js';
+import { requireCjs } from './require-cjs.js';
 
 export interface HttpResponse {
   status: number;
@@ -101,11 +102,9 @@ export async function createHttpClient(options: { timeoutMs?: number; env?: Node
   const env = options.env ?? process.env;
   const timeoutMs = options.timeoutMs ?? timeoutFromEnv(env);
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  const [{ default: nodeFetch }, { default: fetchCookie }, agentFor] = await Promise.all([
-    import('node-fetch'),
-    import('fetch-cookie'),
-    proxyAgents(env),
-  ]);
+  // fetch-cookie's CommonJS build, so tough-cookie and tldts load without the export-name scan.
+  const { default: fetchCookie } = requireCjs('fetch-cookie') as typeof import('fetch-cookie');
+  const [{ default: nodeFetch }, agentFor] = await Promise.all([import('node-fetch'), proxyAgents(env)]);
   const jar = new fetchCookie.toughCookie.CookieJar();
   const cookieFetch = fetchCookie(nodeFetch, jar);
 
