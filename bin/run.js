@@ -83,6 +83,37 @@ const answered =
   (args.length === 2 && args[0] === 'credential-process' && !args[1].startsWith('-') && serveFromCache(args[1])) ||
   (args.length === 1 && args[0] === '--version' && printVersion());
 
+/**
+ * @oclif/core checks as it loads that Node satisfies its own `engines` range, with semver: some 40
+ * files, ~30 ms of every run. A plain `>=X.Y.Z` range is checked here instead and oclif's check
+ * switched off while it loads (the variable is not left for children); any other range, or a Node
+ * that fails it, is left to oclif, which warns in its own words.
+ */
+function requireOclif() {
+  if (process.env.OCLIF_DISABLE_ENGINE_WARNING === undefined && satisfiesOclifEngines()) {
+    process.env.OCLIF_DISABLE_ENGINE_WARNING = 'true';
+    try {
+      return require('@oclif/core');
+    } finally {
+      delete process.env.OCLIF_DISABLE_ENGINE_WARNING;
+    }
+  }
+  return require('@oclif/core');
+}
+
+function satisfiesOclifEngines() {
+  try {
+    const range = JSON.parse(readFileSync(require.resolve('@oclif/core/package.json'), 'utf8')).engines.node;
+    const min = /^>=\s*(\d+)\.(\d+)\.(\d+)$/.exec(range.trim());
+    if (!min) return false;
+    const have = process.versions.node.split('.').map(Number);
+    for (let i = 0; i < 3; i++) if (have[i] !== Number(min[i + 1])) return have[i] > Number(min[i + 1]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The full CLI: oclif, every command, hook and message. */
 function runOclif() {
   // Ctrl-C: exit 130 through process.exit, so the exit handlers drop our locks and temp files.
@@ -101,7 +132,7 @@ function runOclif() {
       Promise.race([Promise.allSettled(waits), bound]).then(stop);
     });
   }
-  require('@oclif/core')
+  requireOclif()
     .execute({ dir: join(__dirname, '..', 'package.json') })
     .catch((error) => {
       process.stderr.write(`okta-aws: ${error && error.message ? error.message : error}\n`);
