@@ -19,22 +19,22 @@ export function hasTerminal(): boolean {
   return Boolean(process.stdin.isTTY && process.stderr.isTTY);
 }
 
-/** @inquirer/prompts, drawn on stderr so stdout stays clean for data. */
+/** @inquirer's prompts, drawn on stderr so stdout stays clean for data. Each is its own package: a question loads only its prompt. */
 export function terminalPrompter(): Prompter {
   const context = { output: process.stderr };
   const check = (validate?: (value: string) => string | undefined) => (value: string) => validate?.(value) ?? true;
   return {
     interactive: true,
     async input(message, options = {}) {
-      const { input } = await import('@inquirer/prompts');
+      const { default: input } = await import('@inquirer/input');
       return input({ message, default: options.default, validate: check(options.validate) }, context);
     },
     async secret(message, options = {}) {
-      const { password } = await import('@inquirer/prompts');
+      const { default: password } = await import('@inquirer/password');
       return password({ message, mask: '*', validate: check(options.validate) }, context);
     },
     async select(message, choices) {
-      const { select } = await import('@inquirer/prompts');
+      const { default: select } = await import('@inquirer/select');
       return select({ message, choices }, context);
     },
   };
