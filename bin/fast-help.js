@@ -4,7 +4,8 @@
 // (scripts/help-snapshot.js: no terminal, so 80 columns, no colours, no user plugins). It is
 // printed only when nothing here could make oclif print something else; otherwise (a terminal,
 // OCLIF_*, DEBUG or a development NODE_ENV in the environment, a theme file, a user plugin that
-// may add commands or hooks) bin/run.js runs oclif as usual.
+// may add commands or hooks) bin/run.js runs oclif as usual. bin/run.js asks the same two
+// questions (environment, user plugins) before its fast `init`.
 const { existsSync, readFileSync } = require('node:fs');
 const { homedir } = require('node:os');
 const { join } = require('node:path');
@@ -23,46 +24,60 @@ function oclifDir(category) {
   return join(base, 'okta-aws');
 }
 
-/** True when `pkg`'s oclif section can neither add a command or topic nor run a hook on help. */
-function inertForHelp(pkg) {
+/** True when `pkg`'s oclif section can neither add a command or topic nor run a hook but the store one. */
+function offersOnlyStores(pkg) {
   const oclif = (pkg && pkg.oclif) || {};
   const allowed = new Set(['hooks', 'schema', 'devPlugins']);
   if (!Object.keys(oclif).every((key) => allowed.has(key))) return false;
   return Object.keys(oclif.hooks || {}).every((event) => event === 'okta-aws:secret-store');
 }
 
-/** Plugins the user installed or linked (oclif's data folder): none, or none that help could see. */
-function userPluginsInert() {
+/**
+ * Plugins the user installed or linked (oclif's data folder): 'none'; 'stores' when each offers
+ * at most secret stores (no command, topic or other hook: nothing help or a command line could
+ * see); otherwise 'other'.
+ */
+function userPlugins() {
   const dataDir = scopedEnv('DATA_DIR') || oclifDir('data');
   let pjson;
   try {
     pjson = JSON.parse(readFileSync(join(dataDir, 'package.json'), 'utf8'));
   } catch (error) {
-    return error.code === 'ENOENT';
+    return error.code === 'ENOENT' ? 'none' : 'other';
   }
   const plugins = (pjson && pjson.oclif && pjson.oclif.plugins) || [];
-  if (!Array.isArray(plugins)) return false;
-  return plugins.every((plugin) => {
+  if (!Array.isArray(plugins)) return 'other';
+  if (plugins.length === 0) return 'none';
+  const inert = plugins.every((plugin) => {
     const name = typeof plugin === 'string' ? plugin : plugin && plugin.name;
     if (typeof name !== 'string') return false;
     const pluginRoot = plugin.type === 'link' ? plugin.root : join(dataDir, 'node_modules', name);
     try {
-      return typeof pluginRoot === 'string' && inertForHelp(JSON.parse(readFileSync(join(pluginRoot, 'package.json'), 'utf8')));
+      return typeof pluginRoot === 'string' && offersOnlyStores(JSON.parse(readFileSync(join(pluginRoot, 'package.json'), 'utf8')));
     } catch {
       return false;
     }
   });
+  return inert ? 'stores' : 'other';
+}
+
+/**
+ * Nothing in the environment changes how oclif runs: OCLIF_* settings, DEBUG (its own debug
+ * output), a development NODE_ENV (it may look for TypeScript sources and warn), or a Node older
+ * than package.json's engines (it would warn).
+ */
+function plainOclifEnvironment() {
+  if (Object.keys(process.env).some((key) => key.startsWith('OCLIF_')) || process.env.DEBUG) return false;
+  if (process.env.NODE_ENV === 'development' || process.env.NODE_ENV === 'test') return false;
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  return major > 20 || (major === 20 && minor >= 17);
 }
 
 /** The page for `args` (ending in --help), or undefined when oclif must render it. */
 function snapshotFor(args) {
   if (args.length === 0 || args[args.length - 1] !== '--help' || args.slice(0, -1).some((a) => a.startsWith('-'))) return undefined;
   if (process.stdout.isTTY || process.platform === 'win32') return undefined;
-  if (Object.keys(process.env).some((key) => key.startsWith('OCLIF_')) || process.env.DEBUG) return undefined;
-  // oclif's development mode (it may look for TypeScript sources and warn).
-  if (process.env.NODE_ENV === 'development' || process.env.NODE_ENV === 'test') return undefined;
-  const [major, minor] = process.versions.node.split('.').map(Number);
-  if (major < 20 || (major === 20 && minor < 17)) return undefined; // oclif would warn about engines
+  if (!plainOclifEnvironment()) return undefined;
   let pages;
   try {
     pages = JSON.parse(readFileSync(join(root, 'dist', 'help.json'), 'utf8'));
@@ -72,7 +87,7 @@ function snapshotFor(args) {
   const key = args.slice(0, -1).join(' ');
   if (!Object.hasOwn(pages, key)) return undefined;
   if (existsSync(join(scopedEnv('CONFIG_DIR') || oclifDir('config'), 'theme.json'))) return undefined;
-  if (!userPluginsInert()) return undefined;
+  if (userPlugins() === 'other') return undefined;
   return pages[key];
 }
 
@@ -84,4 +99,4 @@ function printHelp(args) {
   return true;
 }
 
-module.exports = { printHelp };
+module.exports = { plainOclifEnvironment, printHelp, userPlugins };

@@ -114,11 +114,16 @@ function satisfiesOclifEngines() {
   }
 }
 
-/** The full CLI: oclif, every command, hook and message. */
-function runOclif() {
-  // Ctrl-C: exit 130 through process.exit, so the exit handlers drop our locks and temp files.
-  // Every write is a rename of a complete file, so nothing is ever half-written. First, work open
-  // at a server (an Okta push waiting for approval) is cancelled: src/lib/interrupt.ts, bounded.
+/**
+ * Ctrl-C: exit 130 through process.exit, so the exit handlers drop our locks and temp files.
+ * Every write is a rename of a complete file, so nothing is ever half-written. First, work open
+ * at a server (an Okta push waiting for approval) is cancelled: src/lib/interrupt.ts, bounded.
+ * Once per process: the fast init and, if it hands over, oclif both need it.
+ */
+let signalsHandled = false;
+function handleSignals() {
+  if (signalsHandled) return;
+  signalsHandled = true;
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
     process.once(signal, () => {
       const stop = () => {
@@ -132,6 +137,11 @@ function runOclif() {
       Promise.race([Promise.allSettled(waits), bound]).then(stop);
     });
   }
+}
+
+/** The full CLI: oclif, every command, hook and message. */
+function runOclif() {
+  handleSignals();
   requireOclif()
     .execute({ dir: join(__dirname, '..', 'package.json') })
     .catch((error) => {
@@ -152,6 +162,18 @@ if (answered) {
   // done
 } else if (args[args.length - 1] === '--help') {
   if (!require('./fast-help.js').printHelp(args)) runOclif();
+} else if (args[0] === 'init') {
+  // src/fast/init.ts: the command's own code without oclif, when nothing oclif would do differently applies.
+  const { plainOclifEnvironment, userPlugins } = require('./fast-help.js');
+  const plugins = plainOclifEnvironment() ? userPlugins() : 'other';
+  if (plugins === 'other') runOclif();
+  else {
+    handleSignals();
+    import('../dist/fast-bundle/init/init.js')
+      .then((fast) => fast.answerInit(args.slice(1), { entry: { node: process.execPath, script: __filename }, storePlugins: plugins === 'stores' }))
+      .catch(() => false)
+      .then((done) => done || runOclif());
+  }
 } else if (OFFLINE.has(args[0])) {
   Promise.resolve()
     .then(() => require('../dist/fast-bundle/offline.cjs').answerOffline(args, { node: process.execPath, script: __filename }))

@@ -1,4 +1,4 @@
-// Builds dist/fast-bundle/offline.cjs, the one file bin/run.js loads for the offline answers
+// Builds the bundles bin/run.js loads instead of oclif. dist/fast-bundle/offline.cjs: the offline answers
 // (src/fast/offline.ts and the services it calls). CommonJS: Node loads it without the ES-module
 // loader. Only what an answer from a fresh cache can run is inside: every dynamic import below
 // the entry (the sign-in and refresh code, the SDK, stores) becomes a module that throws, so on
@@ -32,5 +32,37 @@ await build({
   target: 'node20',
   packages: 'external',
   plugins: [onlyOffline],
+  logLevel: 'warning',
+});
+
+// dist/fast-bundle/init/: `init` (src/fast/init.ts). ES modules split into chunks, because init
+// runs on past its first question: what that question needs is in the entry's chunks, and what
+// comes after (the login, listr2) in chunks runInit imports while the person types, sharing one
+// copy of every module (secrets registered for redaction, the interrupt registry). The prompts
+// (@inquirer/input, password, select) are bundled too: one file each instead of some twenty
+// modules. Every other package is loaded from node_modules, as dist/ loads it.
+const bundledPackage = /^@inquirer\/(input|password|select)$/;
+/** @type {import('esbuild').Plugin} */
+const packagesOutside = {
+  name: 'packages-outside',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (bundledPackage.test(args.path) || args.importer.includes('/node_modules/')) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+await build({
+  entryPoints: { init: fileURLToPath(new URL('../src/fast/init.ts', import.meta.url)) },
+  outdir: fileURLToPath(new URL('../dist/fast-bundle/init', import.meta.url)),
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  plugins: [packagesOutside],
+  // The CommonJS parts of the prompts' dependencies call require().
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -1,10 +1,10 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { join } from 'node:path';
-import { oneLine } from '../lib/errors.js';
 import { closest } from '../lib/suggest.js';
 import { enableDebug, redact } from '../lib/log.js';
 import { printable } from '../lib/printable.js';
 import { aPluginHung, usePlugins } from '../stores/plugins.js';
+import { reportFailure } from '../ui/failure.js';
 
 /**
  * What every command shares: `--debug`, and failures as one line on stderr with a non-zero exit
@@ -54,34 +54,20 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<void> {
-    if (error.name === 'ExitPromptError') {
-      process.stderr.write('okta-aws: cancelled; nothing was changed.\n');
-      process.exitCode = 130;
-      return;
-    }
     const oclifExit = (error as { oclif?: { exit?: number } }).oclif?.exit;
-    if (oclifExit !== undefined && error.name === 'ExitError') throw error;
-    const exitCode = (error as { exitCode?: number }).exitCode ?? (oclifExit !== undefined ? 2 : 1);
-    let line: string;
-    if (oclifExit !== undefined) {
-      // oclif warns developers when run() never finished parsing; for a user's typo that is noise.
-      this.parsed = true;
-      // A flag or argument the parser refused: its first line, and where to look.
-      const reason = error.message
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => l && !/^See more help/i.test(l))
-        .join(': ')
-        .replace(/\s*:\s*:/g, ':')
-        .replace(/[.\s]+$/, '');
-      line = `${reason}.${this.flagSuggestion(error)} See \`okta-aws ${this.id ?? ''} --help\`.`;
-    } else {
-      // Whatever remote text the message quotes cannot drive the terminal.
-      line = printable(oneLine(error));
-      if (process.env.OKTA_AWS_STACK === '1' && !(error as { hint?: unknown }).hint) line += `\n${error.stack ?? ''}`;
-    }
-    process.stderr.write(`okta-aws: ${redact(line)}\n`);
-    process.exitCode = exitCode;
+    if (oclifExit === undefined) return reportFailure(error);
+    if (error.name === 'ExitError') throw error;
+    // oclif warns developers when run() never finished parsing; for a user's typo that is noise.
+    this.parsed = true;
+    // A flag or argument the parser refused: its first line, and where to look.
+    const reason = error.message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !/^See more help/i.test(l))
+      .join(': ')
+      .replace(/\s*:\s*:/g, ':')
+      .replace(/[.\s]+$/, '');
+    process.stderr.write(`okta-aws: ${redact(`${reason}.${this.flagSuggestion(error)} See \`okta-aws ${this.id ?? ''} --help\`.`)}\n`);
+    process.exitCode = (error as { exitCode?: number }).exitCode ?? 2;
   }
 }
-

@@ -1,12 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { type MfaFactor, PROFILE_NAMINGS, type ProfileNaming } from '../lib/settings.js';
-import { runInit } from '../services/init.js';
-import { defaultPrompter } from '../ui/prompter.js';
-import { listrReporter } from '../ui/listr-reporter.js';
-import { deviceUi } from '../ui/device-ui.js';
-import { profileListing } from '../lib/table.js';
-import { stdoutColumns } from '../ui/terminal.js';
+import { LOGIN_FLOWS, MFA_FACTORS, type MfaFactor, PROFILE_NAMINGS, type ProfileNaming } from '../lib/settings.js';
+import { initCommand } from '../ui/init-command.js';
 
 export default class Init extends BaseCommand {
   static override summary = 'Store your Okta SSO URL, username, password and TOTP secret, then check that they work.';
@@ -34,7 +29,7 @@ export default class Init extends BaseCommand {
     store: Flags.string({
       description: 'Where secrets live: file (settings.json, 0600), keyring (the OS keyring), env (read-only), or a store a plugin offers (`okta-aws stores`).',
     }),
-    flow: Flags.string({ description: 'How to log in: authn (password + TOTP), device (browser, for Identity Engine orgs) or auto (device when a client id is set).', options: ['auto', 'authn', 'device'] }),
+    flow: Flags.string({ description: 'How to log in: authn (password + TOTP), device (browser, for Identity Engine orgs) or auto (device when a client id is set).', options: [...LOGIN_FLOWS] }),
     'client-id': Flags.string({ description: "The client id of your Okta org's OIDC native app for CLIs (device flow)." }),
     'profile-names': Flags.string({
       description: 'Name profiles okta-<account id>-<role> (account-id, the default) or okta-<account alias>-<role> (alias); switching renames them.',
@@ -42,35 +37,24 @@ export default class Init extends BaseCommand {
     }),
     factor: Flags.string({
       description: 'Second factor: auto (TOTP when a secret is stored and enrolled, else Okta Verify push), totp, or push (no TOTP secret needed).',
-      options: ['auto', 'totp', 'push'],
+      options: [...MFA_FACTORS],
     }),
     verify: Flags.boolean({ description: 'Log in once and list the granted roles.', default: true, allowNo: true }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Init);
-    const result = await runInit(
-      {
-        ssoUrl: flags['sso-url'],
-        username: flags.username,
-        region: flags.region,
-        store: flags.store,
-        flow: flags.flow,
-        clientId: flags['client-id'],
-        profileNames: flags['profile-names'] as ProfileNaming | undefined,
-        factor: flags.factor as MfaFactor | undefined,
-        verify: flags.verify,
-        entry: this.entry,
-      },
-      { prompter: defaultPrompter(), reporter: await listrReporter(), device: deviceUi({ allowWithoutTerminal: true }) },
-    );
-    for (const warning of result.warnings) this.warnLine(warning);
-    if (result.moved.length > 0) this.logToStderr(`Moved ${result.moved.join(', ')} into the ${result.store} store.`);
-    this.logToStderr(`Saved ${result.settingsFile} (secrets in the ${result.store} store).`);
-    if (result.renamed.length > 0) this.logToStderr(`Renamed ${result.renamed.length} profile${result.renamed.length === 1 ? '' : 's'}: ${result.renamed.map(([from, to]) => `${from} → ${to}`).join(', ')}`);
-    if (result.roles) {
-      this.logToStderr(`Okta grants you ${result.roles.length} role${result.roles.length === 1 ? '' : 's'}; \`okta-aws refresh\` writes these profiles:`);
-      process.stdout.write(profileListing(result.roles, { columns: stdoutColumns(), expiry: false }));
-    }
+    await initCommand({
+      ssoUrl: flags['sso-url'],
+      username: flags.username,
+      region: flags.region,
+      store: flags.store,
+      flow: flags.flow,
+      clientId: flags['client-id'],
+      profileNames: flags['profile-names'] as ProfileNaming | undefined,
+      factor: flags.factor as MfaFactor | undefined,
+      verify: flags.verify,
+      entry: this.entry,
+    });
   }
 }

@@ -1,6 +1,4 @@
-import { checkCredentialsFile } from '../aws/credentials-file.js';
 import { UserError } from '../lib/errors.js';
-import { timeoutFromEnv } from '../lib/http.js';
 import { sessionOwner } from '../lib/identity.js';
 import { credentialsFile, settingsFile } from '../lib/paths.js';
 import { type CredentialMode, type LoginFlow, type ProfileNaming, type MfaFactor, type Settings, type StoreName, readSettings, writeSettings } from '../lib/settings.js';
@@ -13,8 +11,7 @@ import { type LoginAnswers, plainAnswer, secretAnswer, verifyWithRetries } from 
 import { type Config, DEFAULT_REGION, pushOptions, resolveLoginFlow } from './config.js';
 import type { DeviceLoginUi } from './device-sign-in.js';
 import type { Reporter } from './reporter.js';
-import { renameProfiles } from './profile-naming.js';
-import { type SignedIn, signIn } from './sign-in.js';
+import type { SignedIn } from './sign-in.js';
 
 export interface InitOptions {
   ssoUrl?: string;
@@ -46,19 +43,34 @@ export interface InitResult {
   warnings: string[];
 }
 
+export interface InitIo {
+  prompter: Prompter;
+  /** Made once the questions are answered (listr2 loads while the person types them). */
+  reporter: () => Promise<Reporter>;
+  device: DeviceLoginUi;
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
  * Asks for what is missing (flags, then the old settings as defaults, then prompts), stores the
  * secrets in the chosen store (moving them from the old one if it changed), writes settings.json,
  * and unless told not to, logs in once to prove it all works.
  */
-export async function runInit(options: InitOptions, io: { prompter: Prompter; reporter: Reporter; device: DeviceLoginUi; env?: NodeJS.ProcessEnv }): Promise<InitResult> {
+export async function runInit(options: InitOptions, io: InitIo): Promise<InitResult> {
   const env = io.env ?? process.env;
   const { prompter } = io;
   const { settings: previous } = await readSettings(env);
   const store = storeNameFrom({ flag: options.store, settings: previous, env });
   const oldStore = previous?.secret_store ?? 'file';
 
-  const ssoUrl = await plainAnswer(prompter, options.ssoUrl ?? env.OKTA_AWS_SSO_URL, previous?.sso_url, { label: 'Okta SSO URL', flag: '--sso-url', variable: 'OKTA_AWS_SSO_URL', message: 'Okta SSO URL of the AWS app:' }, validateSsoUrl);
+  // What comes after the questions is loaded once the first is on the screen (prompts draw it
+  // synchronously once loaded), or when it is first needed: an answer missing without a terminal
+  // fails without loading it.
+  let later: Promise<[typeof import('./init-steps.js'), Reporter]> | undefined;
+  const loadLater = () => (later ??= Promise.all([import('./init-steps.js'), io.reporter()]));
+  const asking = plainAnswer(prompter, options.ssoUrl ?? env.OKTA_AWS_SSO_URL, previous?.sso_url, { label: 'Okta SSO URL', flag: '--sso-url', variable: 'OKTA_AWS_SSO_URL', message: 'Okta SSO URL of the AWS app:' }, validateSsoUrl);
+  if (prompter.interactive) setImmediate(() => loadLater().catch(() => undefined));
+  const ssoUrl = await asking;
   const username = await plainAnswer(prompter, options.username ?? env.OKTA_AWS_USERNAME, previous?.user_name, { label: 'Okta username', flag: '--username', variable: 'OKTA_AWS_USERNAME', message: 'Okta username:' }, checkUsername);
   const region = await plainAnswer(prompter, options.region ?? env.OKTA_AWS_REGION, previous?.region ?? DEFAULT_REGION, { label: 'AWS region', flag: '--region', variable: 'OKTA_AWS_REGION', message: 'Default AWS region:' }, validateRegion);
   const chosenFlow = options.flow ?? (env.OKTA_AWS_LOGIN_FLOW || previous?.login_flow);
@@ -72,6 +84,7 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   const mfaFactor = options.factor ?? factorOptions.mfaFactor;
   const target = openStore(store, env);
   if (loginFlow === 'authn' || store !== 'env') await target.check(mfaFactor === 'push' ? ['password'] : undefined);
+  const [{ checkCredentialsFile, renameProfiles, signIn, timeoutFromEnv }, reporter] = await loadLater();
   // What would fail after the verifying login fails before a secret is asked for, let alone sent.
   timeoutFromEnv(env);
   if (options.verify) await checkCredentialsFile(credentialsFile(env));
@@ -128,7 +141,7 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   if (loginFlow === 'device') {
     // No password and no TOTP secret: the verifying login is the browser login, and its refresh token is the secret kept.
     if (options.verify) {
-      const signedIn = await signIn(config, env, io.reporter, undefined, io.device);
+      const signedIn = await signIn(config, env, reporter, undefined, io.device);
       result.roles = signedIn.roles;
       result.warnings = signedIn.warnings;
     }
@@ -151,7 +164,7 @@ export async function runInit(options: InitOptions, io: { prompter: Prompter; re
   // On a terminal, what Okta refuses is asked again, and only that. The session cookie the login earns
   // goes where the other secrets are now; a move takes it along.
   if (options.verify) {
-    const verified = await verifyWithRetries(prompter, answers, checks, (given) => signIn({ ...config, username: given.username }, env, io.reporter, given));
+    const verified = await verifyWithRetries(prompter, answers, checks, (given) => signIn({ ...config, username: given.username }, env, reporter, given));
     answers = verified.answers;
     result.roles = verified.result.roles;
     result.warnings = verified.result.warnings;
