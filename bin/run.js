@@ -169,7 +169,8 @@ if (answered) {
   if (plugins === 'other') runOclif();
   else {
     handleSignals();
-    import('../dist/fast-bundle/init/init.js')
+    Promise.resolve()
+      .then(() => require('../dist/fast-bundle/init.cjs'))
       .then((fast) => fast.answerInit(args.slice(1), { entry: { node: process.execPath, script: __filename }, storePlugins: plugins === 'stores' }))
       .catch(() => false)
       .then((done) => done || runOclif());

@@ -35,12 +35,13 @@ await build({
   logLevel: 'warning',
 });
 
-// dist/fast-bundle/init/: `init` (src/fast/init.ts). ES modules split into chunks, because init
-// runs on past its first question: what that question needs is in the entry's chunks, and what
-// comes after (the login, listr2) in chunks runInit imports while the person types, sharing one
-// copy of every module (secrets registered for redaction, the interrupt registry). The prompts
-// (@inquirer/input, password, select) are bundled too: one file each instead of some twenty
-// modules. Every other package is loaded from node_modules, as dist/ loads it.
+// dist/fast-bundle/init.cjs: `init` (src/fast/init.ts), one CommonJS file like the one above
+// (the ES-module loader alone costs more than the first question's code). Everything init runs is
+// inside, as one copy of every module (secrets registered for redaction, the interrupt registry);
+// what comes after the first question (the login, listr2) is only evaluated when runInit imports
+// it, while the person types. The prompts (@inquirer/input, password, select) are bundled too:
+// one file instead of some twenty modules. Every other package is loaded from node_modules as
+// dist/ loads it: import() stays import().
 const bundledPackage = /^@inquirer\/(input|password|select)$/;
 /** @type {import('esbuild').Plugin} */
 const packagesOutside = {
@@ -54,15 +55,16 @@ const packagesOutside = {
 };
 
 await build({
-  entryPoints: { init: fileURLToPath(new URL('../src/fast/init.ts', import.meta.url)) },
-  outdir: fileURLToPath(new URL('../dist/fast-bundle/init', import.meta.url)),
+  entryPoints: [fileURLToPath(new URL('../src/fast/init.ts', import.meta.url))],
+  outfile: fileURLToPath(new URL('../dist/fast-bundle/init.cjs', import.meta.url)),
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
+  supported: { 'dynamic-import': true },
   plugins: [packagesOutside],
-  // The CommonJS parts of the prompts' dependencies call require().
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  // Modules that find packages from their own location (createRequire) do so from this file's.
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
