@@ -1,14 +1,18 @@
 'use strict';
-// `okta-aws --help` and `okta-aws <command> --help` without oclif, for output that is not a
-// terminal. dist/help.json holds what oclif's own help printed for each page at build time
-// (scripts/help-snapshot.js: no terminal, so 80 columns, no colours, no user plugins). It is
-// printed only when nothing here could make oclif print something else; otherwise (a terminal,
-// OCLIF_*, DEBUG or a development NODE_ENV in the environment, a theme file, a user plugin that
-// may add commands or hooks) bin/run.js runs oclif as usual. bin/run.js asks the same two
-// questions (environment, user plugins) before its fast `init`.
+// `okta-aws --help` and `okta-aws <command> --help` without oclif. dist/help.json holds what
+// oclif's own help prints for each page (scripts/help-snapshot.js): without a terminal, and on a
+// terminal at every width, with colours (without colour support oclif prints the same text minus
+// its escapes). A page is printed only when nothing here could make oclif print something else;
+// otherwise (OCLIF_*, DEBUG or a development NODE_ENV in the environment, a theme file, a user
+// plugin that may add commands or hooks, a user agent that does not fit where the page shows it)
+// bin/run.js runs oclif as usual. bin/run.js asks the same two questions (environment, user
+// plugins) before its fast `init`.
 const { existsSync, readFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
 const { homedir } = require('node:os');
 const { join } = require('node:path');
+const { brotliDecompressSync } = require('node:zlib');
+const { userAgent } = require('./user-agent.js');
 
 const root = join(__dirname, '..');
 
@@ -73,22 +77,56 @@ function plainOclifEnvironment() {
   return major > 20 || (major === 20 && minor >= 17);
 }
 
+/**
+ * How oclif would lay the page out: its width (oclif's screen.termwidth: the terminal's columns,
+ * 80 when unknown, at least 40) and whether its colour library (ansis, oclif's own copy, which
+ * decides from the same environment) would print escapes. No terminal: 80 columns, no colours.
+ */
+function screen() {
+  if (!process.stdout.isTTY) return { terminal: false, width: 80 };
+  const columns = process.stdout.getWindowSize()[0];
+  const width = columns < 1 ? 80 : Math.max(columns, 40);
+  const ansis = createRequire(require.resolve('@oclif/core'))('ansis');
+  return { terminal: true, width, colour: ansis.isSupported(), strip: ansis.strip };
+}
+
+/**
+ * The page `key` as oclif prints it on `where`, with `agent` as the user agent; undefined when
+ * that cannot be told from `data` (dist/help.json). The VERSION line is the only part that
+ * depends on the machine: the built one is swapped for `agent` only where both fit on one line
+ * (oclif wraps it to the width less its 2-space indent), so the page is otherwise unchanged.
+ */
+function pageFor(data, key, where, agent) {
+  if (!Object.hasOwn(data.plain, key)) return undefined;
+  let text;
+  if (where.terminal) {
+    const runs = JSON.parse(brotliDecompressSync(Buffer.from(data.terminal[key].runs, 'base64')).toString('utf8'));
+    text = runs.findLast(([from]) => from <= where.width)[1];
+    if (!where.colour) text = where.strip(text);
+  } else {
+    text = data.plain[key];
+  }
+  if (!data.terminal[key].showsAgent || agent === data.userAgent) return text;
+  const line = `\n  ${data.userAgent}\n`;
+  if (agent === undefined || agent.length > where.width - 2 || !text.includes(line)) return undefined;
+  return text.replace(line, () => `\n  ${agent}\n`);
+}
+
 /** The page for `args` (ending in --help), or undefined when oclif must render it. */
 function snapshotFor(args) {
   if (args.length === 0 || args[args.length - 1] !== '--help' || args.slice(0, -1).some((a) => a.startsWith('-'))) return undefined;
-  if (process.stdout.isTTY || process.platform === 'win32') return undefined;
-  if (!plainOclifEnvironment()) return undefined;
-  let pages;
+  if (process.platform === 'win32' || !plainOclifEnvironment()) return undefined;
+  let data;
   try {
-    pages = JSON.parse(readFileSync(join(root, 'dist', 'help.json'), 'utf8'));
+    data = JSON.parse(readFileSync(join(root, 'dist', 'help.json'), 'utf8'));
   } catch {
     return undefined;
   }
   const key = args.slice(0, -1).join(' ');
-  if (!Object.hasOwn(pages, key)) return undefined;
+  if (!Object.hasOwn(data.plain, key)) return undefined;
   if (existsSync(join(scopedEnv('CONFIG_DIR') || oclifDir('config'), 'theme.json'))) return undefined;
   if (userPlugins() === 'other') return undefined;
-  return pages[key];
+  return pageFor(data, key, screen(), userAgent());
 }
 
 /** Prints the page and returns true, or returns false for bin/run.js to run oclif. */
@@ -99,4 +137,4 @@ function printHelp(args) {
   return true;
 }
 
-module.exports = { plainOclifEnvironment, printHelp, userPlugins };
+module.exports = { pageFor, plainOclifEnvironment, printHelp, userPlugins };

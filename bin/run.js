@@ -72,10 +72,11 @@ function serveFromCache(profile) {
   return true;
 }
 
-/** `--version`, which scripts call to probe for the tool: oclif's format, without oclif. */
+/** `--version`, which scripts call to probe for the tool: oclif's user agent, without oclif. */
 function printVersion() {
-  const { name, version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
-  process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
+  const agent = require('./user-agent.js').userAgent();
+  if (agent === undefined) return false;
+  process.stdout.write(`${agent}\n`);
   return true;
 }
 

@@ -8,10 +8,12 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Emulators, startEmulators } from '../emulators/index.js';
 import { CLI, type Sandbox, runCli, sandbox } from '../helpers/cli.js';
 import { writePythonSettings } from '../helpers/journey.js';
+import { runPty } from '../helpers/pty.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('../helpers/loaded-modules.cjs', import.meta.url));
@@ -89,7 +91,13 @@ describe('answers without oclif, exactly as the full command', () => {
 });
 
 /** Every page dist/help.json holds: `--help` and `<command> --help`, oclif's own and its plugins'. */
-const HELP_PAGES: string[][] = Object.keys(JSON.parse(await readFile(join(ROOT, 'dist', 'help.json'), 'utf8')) as Record<string, string>).map((key) =>
+interface HelpData {
+  userAgent: string;
+  plain: Record<string, string>;
+  terminal: Record<string, { showsAgent: boolean; runs: string }>;
+}
+const HELP = JSON.parse(await readFile(join(ROOT, 'dist', 'help.json'), 'utf8')) as HelpData;
+const HELP_PAGES: string[][] = Object.keys(HELP.plain).map((key) =>
   key === '' ? ['--help'] : [...key.split(' '), '--help'],
 );
 
@@ -127,6 +135,94 @@ describe('help pages without a terminal are printed without oclif, exactly as oc
       await unlink();
     }
   }, 60_000);
+});
+
+/** A help page on a terminal `columns` wide, fast (bin/run.js) or full (oclif's entry). */
+async function onTerminal(args: string[], columns: number, full: boolean, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ output: string; oclifLoaded: boolean }> {
+  const modules = join(box.home, `modules-${(counter += 1)}.json`);
+  // A person's terminal: colours unless the case says otherwise (the sandbox turns them off).
+  const env: NodeJS.ProcessEnv = { ...box.env };
+  delete env.NODE_ENV;
+  delete env.NO_COLOR;
+  Object.assign(env, extraEnv, { OKTA_AWS_TEST_MODULES: modules });
+  const [entry, argv] = full ? [['-e', FULL], [JSON.stringify(args)]] : [[CLI], args];
+  const { code, output } = await runPty(argv, { env, columns, entry, nodeOptions: ['-r', PRELOAD] }).done;
+  expect(code, output).toBe(0);
+  return { output, oclifLoaded: (JSON.parse(await readFile(modules, 'utf8')) as string[]).some((m) => m.includes('@oclif')) };
+}
+
+describe('help pages on a terminal are printed without oclif, exactly as oclif prints them', () => {
+  it.each(HELP_PAGES.map((args) => [args]))('%j at 100 columns, with colours', async (args) => {
+    const [quick, slow] = [await onTerminal(args, 100, false), await onTerminal(args, 100, true)];
+    expect(quick.oclifLoaded).toBe(false);
+    expect(slow.oclifLoaded).toBe(true);
+    expect(quick.output).toBe(slow.output);
+    expect(quick.output).toContain('\x1b[1mUSAGE\x1b[22m');
+  }, 60_000);
+
+  it.each([
+    [['--help'], 40],
+    [['--help'], 57],
+    [['init', '--help'], 61],
+    [['init', '--help'], 133],
+    [['exec', '--help'], 250],
+    [['refresh', '--help'], 1000],
+    [['plugins', '--help'], 30], // oclif's minimum is 40
+  ])('%j at %i columns', async (args, columns) => {
+    const [quick, slow] = [await onTerminal(args, columns, false), await onTerminal(args, columns, true)];
+    expect(quick.oclifLoaded).toBe(false);
+    expect(quick.output).toBe(slow.output);
+  }, 60_000);
+
+  it.each([[{ NO_COLOR: '1' }], [{ TERM: 'dumb' }], [{ FORCE_COLOR: '0' }]])('without colours (%j), as oclif decides', async (env) => {
+    const [quick, slow] = [await onTerminal(['roles', '--help'], 90, false, env), await onTerminal(['roles', '--help'], 90, true, env)];
+    expect(quick.oclifLoaded).toBe(false);
+    expect(quick.output).toBe(slow.output);
+    expect(quick.output).not.toContain('\x1b[');
+  }, 60_000);
+});
+
+describe('the VERSION line on another machine', () => {
+  // dist/help.json was rendered with this machine's user agent; a user's Node version, platform or
+  // architecture may differ. Rendered by oclif's help class with such agents, at widths around the
+  // line's own length, every page the fast path gives must be oclif's, and it must give one where
+  // the agent fits.
+  const { pageFor } = createRequire(import.meta.url)('../../bin/fast-help.js') as {
+    pageFor: (data: HelpData, key: string, where: { terminal: boolean; width: number; colour?: boolean; strip?: (s: string) => string }, agent: string | undefined) => string | undefined;
+  };
+  const agents = [HELP.userAgent.replace(/node-v[\d.]+/, 'node-v22.11.0'), HELP.userAgent.replace(/ \S+-/, ' darwin-'), HELP.userAgent + '-pre-release-build', `${HELP.userAgent} ${'x'.repeat(40)}`];
+
+  it('swaps the agent in exactly where oclif would print it on one line, and nowhere else', async () => {
+    const { Config } = await import('@oclif/core');
+    const { default: Help } = (await import(join(ROOT, 'dist', 'cli', 'help.js'))) as { default: new (config: unknown, opts: object) => { showHelp(argv: string[]): Promise<void> } };
+    const strip = (text: string) => text.replace(/\x1b\[\d+m/g, '');
+    let given = 0;
+    for (const agent of agents) {
+      for (const width of [40, 56, 57, 58, 59, 60, 61, 80, 100, 140]) {
+        for (const key of ['', 'help', 'roles']) {
+          const config = await Config.load(join(ROOT, 'package.json'));
+          config.userAgent = agent;
+          let printed = '';
+          const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((printed += String(chunk)), true));
+          try {
+            await new Help(config, { maxWidth: width }).showHelp(key ? [key, '--help'] : ['--help']);
+          } finally {
+            write.mockRestore();
+          }
+          const page = pageFor(HELP, key, { terminal: true, width, colour: false, strip }, agent);
+          if (page !== undefined) {
+            expect(page, `${agent} at ${width}`).toBe(printed);
+            given += 1;
+          } else {
+            expect(key, `only a page showing the agent falls back (${agent} at ${width})`).not.toBe('roles');
+          }
+          if (width === 80) expect(pageFor(HELP, key, { terminal: false, width: 80 }, agent) ?? printed).toBe(printed);
+        }
+      }
+    }
+    expect(pageFor(HELP, '', { terminal: true, width: 100, colour: false, strip }, agents[1])).toContain(`\n  ${agents[1]}\n`);
+    expect(given).toBeGreaterThan(agents.length * 10 * 2);
+  }, 120_000);
 });
 
 describe('help that oclif must render itself', () => {
