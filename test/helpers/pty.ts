@@ -23,16 +23,15 @@ export interface PtyOptions {
   stdoutTo?: string;
   stderrTo?: string;
   timeoutMs?: number;
-  /** What node runs instead of the built CLI (e.g. oclif's own entry), after these node options. */
+  /** What node runs before `args`: the built CLI unless given (e.g. `-e <script>` for oclif's own entry). */
   entry?: string[];
-  nodeOptions?: string[];
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export function runPty(args: string[], options: PtyOptions): PtyRun {
   const redirects = `${options.stdoutTo ? ` >${quote(options.stdoutTo)}` : ''}${options.stderrTo ? ` 2>${quote(options.stderrTo)}` : ''}`;
-  const command = `stty cols ${options.columns ?? 120} rows 40; exec ${[process.execPath, ...(options.nodeOptions ?? []), ...(options.entry ?? [CLI]), ...args].map(quote).join(' ')}${redirects}`;
+  const command = `stty cols ${options.columns ?? 120} rows 40; exec ${[process.execPath, ...(options.entry ?? [CLI]), ...args].map(quote).join(' ')}${redirects}`;
   const env = { ...options.env, TERM: options.env.TERM ?? 'xterm-256color' };
   const child = spawn('script', ['-qfec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let text = '';
