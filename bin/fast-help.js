@@ -79,15 +79,19 @@ function plainOclifEnvironment() {
 
 /**
  * How oclif would lay the page out: its width (oclif's screen.termwidth: the terminal's columns,
- * 80 when unknown, at least 40) and whether its colour library (ansis, oclif's own copy, which
- * decides from the same environment) would print escapes. No terminal: 80 columns, no colours.
+ * 80 when unknown, at least 40) and whether it would print escapes. oclif colours a help page
+ * only when its copy of supports-color allows it on both stdout and stderr (so not under CI=true,
+ * nor with stderr redirected) and ansis, which writes the escapes, has colours too: the two read
+ * the environment differently, so both are asked. No terminal: 80 columns, no colours.
  */
 function screen() {
   if (!process.stdout.isTTY) return { terminal: false, width: 80 };
   const columns = process.stdout.getWindowSize()[0];
   const width = columns < 1 ? 80 : Math.max(columns, 40);
-  const ansis = createRequire(require.resolve('@oclif/core'))('ansis');
-  return { terminal: true, width, colour: ansis.isSupported(), strip: ansis.strip };
+  const oclifRequire = createRequire(require.resolve('@oclif/core'));
+  const ansis = oclifRequire('ansis');
+  const supports = oclifRequire('supports-color');
+  return { terminal: true, width, colour: Boolean(supports.stdout) && Boolean(supports.stderr) && ansis.isSupported(), strip: ansis.strip };
 }
 
 /**

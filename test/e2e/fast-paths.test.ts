@@ -138,16 +138,20 @@ describe('help pages without a terminal are printed without oclif, exactly as oc
   }, 60_000);
 });
 
+/** What supports-color and ansis read besides the terminal: CI runners, colour switches. */
+const COLOUR_SETTINGS = /^(CI|CI_NAME|CONTINUOUS_INTEGRATION|BUILD_NUMBER|RUN_ID|TF_BUILD|TEAMCITY_VERSION|GITHUB_ACTIONS|GITEA_ACTIONS|CIRCLECI|TRAVIS|APPVEYOR|GITLAB_CI|BUILDKITE|DRONE|COLORTERM|FORCE_COLOR|NO_COLOR|TERM_PROGRAM|TERM_PROGRAM_VERSION)$/;
+
 /** A help page on a terminal `columns` wide, fast (bin/run.js) or full (oclif's entry). */
-async function onTerminal(args: string[], columns: number, full: boolean, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ output: string; oclifLoaded: boolean }> {
+async function onTerminal(args: string[], columns: number, full: boolean, extraEnv: NodeJS.ProcessEnv = {}, stderrTo?: string): Promise<{ output: string; oclifLoaded: boolean }> {
   const modules = join(box.home, `modules-${(counter += 1)}.json`);
-  // A person's terminal: colours unless the case says otherwise (the sandbox turns them off).
-  const env: NodeJS.ProcessEnv = { ...box.env };
+  // A person's terminal: colours unless the case says otherwise (the sandbox turns them off, and a
+  // CI runner's variables would too).
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(box.env)) if (!COLOUR_SETTINGS.test(key)) env[key] = value;
   delete env.NODE_ENV;
-  delete env.NO_COLOR;
   Object.assign(env, extraEnv, { OKTA_AWS_TEST_MODULES: modules });
   const [entry, argv] = full ? [['-e', FULL], [JSON.stringify(args)]] : [[CLI], args];
-  const { code, output } = await runPty(argv, { env, columns, entry: ['-r', PRELOAD, ...entry] }).done;
+  const { code, output } = await runPty(argv, { env, columns, stderrTo, entry: ['-r', PRELOAD, ...entry] }).done;
   expect(code, output).toBe(0);
   return { output, oclifLoaded: (JSON.parse(await readFile(modules, 'utf8')) as string[]).some((m) => m.includes('@oclif')) };
 }
@@ -175,10 +179,29 @@ describe('help pages on a terminal are printed without oclif, exactly as oclif p
     expect(quick.output).toBe(slow.output);
   }, 60_000);
 
-  it.each([[{ NO_COLOR: '1' }], [{ TERM: 'dumb' }], [{ FORCE_COLOR: '0' }]])('without colours (%j), as oclif decides', async (env) => {
+  // CI=true: ansis would colour, oclif's supports-color would not, and oclif asks both.
+  it.each([[{ NO_COLOR: '1' }], [{ TERM: 'dumb' }], [{ FORCE_COLOR: '0' }], [{ CI: 'true' }]])('without colours (%j), as oclif decides', async (env) => {
     const [quick, slow] = [await onTerminal(['roles', '--help'], 90, false, env), await onTerminal(['roles', '--help'], 90, true, env)];
     expect(quick.oclifLoaded).toBe(false);
     expect(quick.output).toBe(slow.output);
+    expect(quick.output).not.toContain('\x1b[');
+  }, 60_000);
+
+  it.each([[{ CI: 'true', GITHUB_ACTIONS: 'true' }], [{ TERM: 'dumb', FORCE_COLOR: '1' }], [{ COLORTERM: 'truecolor' }]])('with colours (%j), as oclif decides', async (env) => {
+    const [quick, slow] = [await onTerminal(['roles', '--help'], 90, false, env), await onTerminal(['roles', '--help'], 90, true, env)];
+    expect(quick.oclifLoaded).toBe(false);
+    expect(quick.output).toBe(slow.output);
+    expect(quick.output).toContain('\x1b[1mUSAGE\x1b[22m');
+  }, 60_000);
+
+  it('without colours when stderr is redirected, as oclif decides (it asks for colour on both streams)', async () => {
+    const [quick, slow] = [
+      await onTerminal(['roles', '--help'], 90, false, {}, join(box.home, 'fast.err')),
+      await onTerminal(['roles', '--help'], 90, true, {}, join(box.home, 'full.err')),
+    ];
+    expect(quick.oclifLoaded).toBe(false);
+    expect(quick.output).toBe(slow.output);
+    expect(quick.output).toContain('USAGE');
     expect(quick.output).not.toContain('\x1b[');
   }, 60_000);
 });
