@@ -54,7 +54,8 @@ function normalize(text: string, s: Side): string {
     .split(s.box.home)
     .join('<HOME>')
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<PORT>')
-    .replace(/^ {2}waiting \d+ s for the next TOTP code \(Okta accepts each code once\)\r?\n/gm, '');
+    // Not anchored: the line may follow the cursor-show escape the prompt left.
+    .replace(/ {2}waiting \d+ s for the next TOTP code \(Okta accepts each code once\)\r?\n/g, '');
 }
 
 /** The org's SSO URL where an argument or answer says <SSO>. */
