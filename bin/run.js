@@ -159,20 +159,26 @@ function runOclif() {
  */
 const OFFLINE = new Set(['roles', 'assume', 'exec']);
 
+/** Commands run with their own code, bundled the same way (scripts/build-fast.js), when oclif would add nothing. */
+const OWN_CODE = {
+  init: ['../dist/fast-bundle/init.cjs', 'answerInit'],
+  refresh: ['../dist/fast-bundle/refresh.cjs', 'answerRefresh'],
+};
+
 if (answered) {
   // done
 } else if (args[args.length - 1] === '--help') {
   if (!require('./fast-help.js').printHelp(args)) runOclif();
-} else if (args[0] === 'init') {
-  // src/fast/init.ts: the command's own code without oclif, when nothing oclif would do differently applies.
+} else if (Object.hasOwn(OWN_CODE, args[0] ?? '')) {
+  // src/fast/init.ts, refresh.ts: the command's own code without oclif, when nothing oclif would do differently applies.
   const { plainOclifEnvironment, userPlugins } = require('./fast-help.js');
   const plugins = plainOclifEnvironment() ? userPlugins() : 'other';
   if (plugins === 'other') runOclif();
   else {
     handleSignals();
+    const [bundle, answer] = OWN_CODE[args[0]];
     Promise.resolve()
-      .then(() => require('../dist/fast-bundle/init.cjs'))
-      .then((fast) => fast.answerInit(args.slice(1), { entry: { node: process.execPath, script: __filename }, storePlugins: plugins === 'stores' }))
+      .then(() => require(bundle)[answer](args.slice(1), { entry: { node: process.execPath, script: __filename }, storePlugins: plugins === 'stores' }))
       .catch(() => false)
       .then((done) => done || runOclif());
   }

@@ -35,13 +35,14 @@ await build({
   logLevel: 'warning',
 });
 
-// dist/fast-bundle/init.cjs: `init` (src/fast/init.ts), one CommonJS file like the one above
-// (the ES-module loader alone costs more than the first question's code). Everything init runs is
-// inside, as one copy of every module (secrets registered for redaction, the interrupt registry);
-// what comes after the first question (the login, listr2) is only evaluated when runInit imports
-// it, while the person types. The prompts (@inquirer/input, password, select) are bundled too:
-// one file instead of some twenty modules. Every other package is loaded from node_modules as
-// dist/ loads it: import() stays import().
+// dist/fast-bundle/init.cjs and refresh.cjs: `init` and `refresh` (src/fast/init.ts, refresh.ts),
+// each one CommonJS file like the one above (the ES-module loader alone costs more than init's
+// first question, and oclif with dist/'s modules a fifth of a second of every refresh). Everything
+// the command runs is inside, as one copy of every module (secrets registered for redaction, the
+// interrupt registry); what only some runs need (init's login after its first question, listr2, a
+// store) is only evaluated when the code imports it. The prompts (@inquirer/input, password,
+// select) are bundled too: one file instead of some twenty modules. Every other package is loaded
+// from node_modules as dist/ loads it: import() stays import().
 const bundledPackage = /^@inquirer\/(input|password|select)$/;
 /** @type {import('esbuild').Plugin} */
 const packagesOutside = {
@@ -55,8 +56,9 @@ const packagesOutside = {
 };
 
 await build({
-  entryPoints: [fileURLToPath(new URL('../src/fast/init.ts', import.meta.url))],
-  outfile: fileURLToPath(new URL('../dist/fast-bundle/init.cjs', import.meta.url)),
+  entryPoints: ['init', 'refresh'].map((name) => fileURLToPath(new URL(`../src/fast/${name}.ts`, import.meta.url))),
+  outdir: fileURLToPath(new URL('../dist/fast-bundle', import.meta.url)),
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   format: 'cjs',
   platform: 'node',

@@ -1,14 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { validateDuration } from '../lib/validate.js';
-import { loadConfig } from '../services/config.js';
-import { partialFailure, refresh } from '../services/refresh.js';
-import { quietReporter } from '../services/reporter.js';
-import { rememberMode } from '../services/init.js';
-import { listrReporter } from '../ui/listr-reporter.js';
-import { deviceUi } from '../ui/device-ui.js';
-import { profileListing } from '../lib/table.js';
-import { stdoutColumns } from '../ui/terminal.js';
+import { refreshCommand } from '../ui/refresh-command.js';
 
 export default class Refresh extends BaseCommand {
   static override summary = 'Log in to Okta and write a fresh profile for every AWS role you are granted.';
@@ -33,23 +25,7 @@ export default class Refresh extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Refresh);
-    const config = await loadConfig();
-    for (const warning of config.warnings) this.warnLine(warning);
     const mode = flags.mode === 'process' || flags.mode === 'static' ? flags.mode : undefined;
-    const result = await refresh({
-      config,
-      ...(flags.duration === undefined ? {} : { duration: validateDuration(flags.duration) }),
-      ...(mode ? { mode } : {}),
-      entry: this.entry,
-      reporter: flags.json ? quietReporter : await listrReporter(),
-      device: deviceUi({ allowWithoutTerminal: false }),
-    });
-    if (mode && mode !== config.mode) await rememberMode(mode);
-    for (const warning of result.warnings) this.warnLine(warning);
-    this.emit(flags.json, { profiles: result.profiles, removed: result.removed, failed: result.failed }, () =>
-      profileListing(result.profiles, { columns: stdoutColumns(), expiry: true }),
-    );
-    const failure = partialFailure(result);
-    if (failure) throw failure;
+    await refreshCommand({ duration: flags.duration, mode, json: flags.json, entry: this.entry });
   }
 }
