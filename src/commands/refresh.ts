@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { refreshCommand } from '../ui/refresh-command.js';
+import { REFRESH_MODES, isRefreshMode, refreshCommand } from '../ui/refresh-command.js';
 
 export default class Refresh extends BaseCommand {
   static override summary = 'Log in to Okta and write a fresh profile for every AWS role you are granted.';
@@ -19,13 +19,12 @@ export default class Refresh extends BaseCommand {
 
   static override flags = {
     duration: Flags.integer({ description: 'Seconds the credentials last (900–43200; a role with a lower maximum gets its maximum).', min: 900, max: 43200 }),
-    mode: Flags.string({ description: 'static: write the keys; process: write credential_process lines. Remembered in settings.', options: ['static', 'process'] }),
+    mode: Flags.string({ description: 'static: write the keys; process: write credential_process lines. Remembered in settings.', options: [...REFRESH_MODES] }),
     json: Flags.boolean({ description: 'Print the result as JSON on stdout (no progress output).' }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Refresh);
-    const mode = flags.mode === 'process' || flags.mode === 'static' ? flags.mode : undefined;
-    await refreshCommand({ duration: flags.duration, mode, json: flags.json, entry: this.entry });
+    await refreshCommand({ duration: flags.duration, mode: isRefreshMode(flags.mode) ? flags.mode : undefined, json: flags.json, entry: this.entry });
   }
 }

@@ -6,8 +6,8 @@
  * oclif would, and whether no installed plugin could change what happens. Otherwise it returns
  * false before doing anything, and bin/run.js runs the full command.
  */
-import type { RefreshCommandOptions } from '../ui/refresh-command.js';
-import { refreshCommand } from '../ui/refresh-command.js';
+import { MAX_DURATION, MIN_DURATION } from '../aws/sts.js';
+import { REFRESH_MODES, type RefreshCommandOptions, isRefreshMode, refreshCommand } from '../ui/refresh-command.js';
 import { type ValueCheck, onlyBuiltinStores, parseFlags, runAsOclif } from './as-oclif.js';
 
 export interface FastRefreshContext {
@@ -18,9 +18,9 @@ export interface FastRefreshContext {
 
 /** refresh's flags that take a value (src/commands/refresh.ts), with what oclif accepts for each. */
 export const VALUE_FLAGS = {
-  // Flags.integer({ min: 900, max: 43200 }): digits only here; a sign or a value out of range is oclif's to refuse.
-  duration: (value: string) => /^\d+$/.test(value) && Number.parseInt(value, 10) >= 900 && Number.parseInt(value, 10) <= 43200,
-  mode: ['static', 'process'],
+  // Flags.integer({ min, max }): digits only here; a sign or a value out of range is oclif's to refuse.
+  duration: (value: string) => /^\d+$/.test(value) && Number.parseInt(value, 10) >= MIN_DURATION && Number.parseInt(value, 10) <= MAX_DURATION,
+  mode: REFRESH_MODES,
 } as const satisfies Record<string, ValueCheck>;
 
 /** refresh's flags, when oclif would take every argument the same way (parseFlags); undefined otherwise. */
@@ -30,7 +30,7 @@ export function parseRefreshArgs(args: readonly string[]): { duration?: number; 
   const { duration, mode } = parsed.values;
   return {
     ...(duration === undefined ? {} : { duration: Number.parseInt(duration, 10) }),
-    ...(mode === 'static' || mode === 'process' ? { mode } : {}),
+    ...(isRefreshMode(mode) ? { mode } : {}),
     json: parsed.booleans.json ?? false,
     debug: parsed.booleans.debug ?? false,
   };

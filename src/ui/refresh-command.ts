@@ -1,3 +1,4 @@
+import type { CredentialMode } from '../lib/settings.js';
 import { profileListing } from '../lib/table.js';
 import { printable } from '../lib/printable.js';
 import { validateDuration } from '../lib/validate.js';
@@ -9,9 +10,13 @@ import { deviceUi } from './device-ui.js';
 import { listrReporter } from './listr-reporter.js';
 import { stdoutColumns } from './terminal.js';
 
+/** `--mode`: the keys themselves, or credential_process lines. */
+export const REFRESH_MODES = ['static', 'process'] as const satisfies readonly CredentialMode[];
+export const isRefreshMode = (value: string | undefined): value is CredentialMode => (REFRESH_MODES as readonly (string | undefined)[]).includes(value);
+
 export interface RefreshCommandOptions {
   duration: number | undefined;
-  mode: 'static' | 'process' | undefined;
+  mode: CredentialMode | undefined;
   json: boolean;
   /** How process-mode profiles call this CLI back: absolute node and entry script. */
   entry: { node: string; script: string };

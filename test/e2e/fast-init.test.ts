@@ -4,19 +4,14 @@
  * entry, each against its own emulators and HOME, and compares what the terminal showed, the exit
  * code and the files written (with the HOME and the emulators' addresses, which differ, replaced).
  */
-import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulators, FIXTURE_PASSWORD, FIXTURE_TOTP_SECRET, FIXTURE_USERS, startEmulators } from '../emulators/index.js';
-import { CLI, type Sandbox, sandbox } from '../helpers/cli.js';
+import { type Sandbox, sandbox } from '../helpers/cli.js';
+import { ROOT, invocation, loadedOclif, runWithoutTerminal } from '../helpers/fast-and-full.js';
 import { type PtyRun, plain, runPty } from '../helpers/pty.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PRELOAD = fileURLToPath(new URL('../helpers/loaded-modules.cjs', import.meta.url));
-/** The full command: oclif's own entry, as bin/run.js would call it without a fast path. */
-const FULL = `require('@oclif/core').execute({ dir: ${JSON.stringify(join(ROOT, 'package.json'))}, args: JSON.parse(process.argv[1]) })`;
 
 interface Side {
   emu: Emulators;
@@ -42,7 +37,7 @@ async function side(extra: NodeJS.ProcessEnv = {}): Promise<Side> {
   return made;
 }
 
-const oclifLoaded = async (s: Side) => (JSON.parse(await readFile(s.modules, 'utf8')) as string[]).some((m) => m.includes('@oclif'));
+const oclifLoaded = (s: Side) => loadedOclif(s.modules);
 
 /**
  * Both HOMEs are the same length, and so are the emulators' ports (Linux's ephemeral ports have 5
@@ -73,8 +68,8 @@ interface Outcome {
 async function onTerminal(kind: 'fast' | 'full', args: string[], script: Script, env: NodeJS.ProcessEnv): Promise<Outcome> {
   const s = await side(env);
   const argv = args.map((a) => sso(a, s));
-  const run =
-    kind === 'fast' ? runPty(argv, { env: s.box.env, entry: ['-r', PRELOAD, CLI] }) : runPty([JSON.stringify(argv)], { env: s.box.env, entry: ['-r', PRELOAD, '-e', FULL] });
+  const { entry, argv: nodeArgs } = invocation(kind, argv);
+  const run = runPty(nodeArgs, { env: s.box.env, entry });
   await script(run, s);
   const { code, output } = await run.done;
   const settings = await readFile(s.box.settings, 'utf8').catch(() => '(none)');
@@ -164,7 +159,7 @@ describe('init on a terminal: the fast path is the full command', () => {
   it('Ctrl-C during the verifying login: bin/run.js\'s interrupt line and exit 130', async () => {
     const s = await side();
     s.emu.okta.faults.add({ kind: 'hang', path: '/api/v1/authn' });
-    const run = runPty(['init', '--sso-url', s.emu.okta.ssoUrl, '--username', FIXTURE_USERS.alice], { env: s.box.env, entry: ['-r', PRELOAD, CLI] });
+    const run = runPty(['init', '--sso-url', s.emu.okta.ssoUrl, '--username', FIXTURE_USERS.alice], { env: s.box.env, entry: invocation('fast', []).entry });
     await answers(['Default AWS region', '\r'], ['Okta password', `${FIXTURE_PASSWORD}\r`], ['TOTP secret', `${FIXTURE_TOTP_SECRET}\r`], ['Signing in to Okta', '\x03'])(run, s);
     const { code, output } = await run.done;
     expect(code).toBe(130);
@@ -174,17 +169,10 @@ describe('init on a terminal: the fast path is the full command', () => {
   }, 60_000);
 });
 
-/** `node [-r preload] <entry> args` without a terminal. */
-function noTerminal(s: Side, entry: string[], args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', PRELOAD, ...entry, ...args], { env: s.box.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: normalize(stdout, s), stderr: normalize(stderr, s) }));
-  });
+/** The command line one way without a terminal, in `s`'s org and HOME, its output normalised. */
+async function noTerminal(s: Side, kind: 'fast' | 'full', args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { code, stdout, stderr } = await runWithoutTerminal(kind, args.map((x) => sso(x, s)), s.box.env);
+  return { code, stdout: normalize(stdout, s), stderr: normalize(stderr, s) };
 }
 
 /**
@@ -193,8 +181,8 @@ function noTerminal(s: Side, entry: string[], args: string[]): Promise<{ code: n
  */
 async function bothWithoutTerminal(args: string[], env: NodeJS.ProcessEnv = {}, fullEnv: NodeJS.ProcessEnv = {}): Promise<{ fastLoadedOclif: boolean; code: number | null; stderr: string }> {
   const [a, b] = [await side(env), await side({ ...env, ...fullEnv })];
-  const fast = await noTerminal(a, [CLI], args.map((x) => sso(x, a)));
-  const full = await noTerminal(b, ['-e', FULL], [JSON.stringify(args.map((x) => sso(x, b)))]);
+  const fast = await noTerminal(a, 'fast', args);
+  const full = await noTerminal(b, 'full', args);
   expect(fast).toEqual(full);
   expect(await oclifLoaded(b)).toBe(true);
   return { fastLoadedOclif: await oclifLoaded(a), code: fast.code, stderr: fast.stderr };
@@ -244,7 +232,7 @@ describe('init that the full command answers', () => {
   const fastLoadsOclif = async (args: string[], env: NodeJS.ProcessEnv = {}, setup?: (s: Side) => Promise<void>) => {
     const s = await side(env);
     await setup?.(s);
-    await noTerminal(s, [CLI], args.map((x) => sso(x, s)));
+    await noTerminal(s, 'fast', args);
     return oclifLoaded(s);
   };
 
@@ -282,7 +270,7 @@ describe('init that the full command answers', () => {
   }, 60_000);
 
   it('a store plugin, when init saves to or moves from one of its stores; not otherwise', async () => {
-    const memo = (s: Side) => linkPlugin(s, fileURLToPath(new URL('../fixtures/plugins/store-memo', import.meta.url)));
+    const memo = (s: Side) => linkPlugin(s, join(ROOT, 'test', 'fixtures', 'plugins', 'store-memo'));
     expect(await fastLoadsOclif(['init', '--store', 'memo'], {}, memo)).toBe(true);
     expect(await fastLoadsOclif(['init'], { OKTA_AWS_SECRET_STORE: 'memo' }, memo)).toBe(true);
     const movingFromMemo = async (s: Side) => {

@@ -4,20 +4,17 @@
  * are run here, the full one through oclif's own entry, and the fast one is checked to have never
  * loaded oclif.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Emulators, startEmulators } from '../emulators/index.js';
-import { CLI, type Sandbox, runCli, sandbox } from '../helpers/cli.js';
+import { type Sandbox, runCli, sandbox } from '../helpers/cli.js';
+import { ROOT, invocation, loadedOclif, runWithoutTerminal } from '../helpers/fast-and-full.js';
 import { writePythonSettings } from '../helpers/journey.js';
 import { runPty } from '../helpers/pty.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PRELOAD = fileURLToPath(new URL('../helpers/loaded-modules.cjs', import.meta.url));
 
 interface Run {
   code: number | null;
@@ -41,33 +38,18 @@ afterAll(async () => {
   await Promise.all([box?.cleanup(), emu?.close()]);
 });
 
-/** `node [-r preload] <entry> args`, no terminal; reports whether oclif was loaded. */
-function run(entry: string[], args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
+/** The command line one way, no terminal; reports whether oclif was loaded. */
+async function run(kind: 'fast' | 'full', args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   const modules = join(box.home, `modules-${(counter += 1)}.json`);
-  return new Promise((resolve, reject) => {
-    // As users run it: without vitest's NODE_ENV=test, which puts oclif in its development mode.
-    const env = { ...box.env };
-    delete env.NODE_ENV;
-    Object.assign(env, extraEnv, { OKTA_AWS_TEST_MODULES: modules });
-    const child = spawn(process.execPath, ['-r', PRELOAD, ...entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      void readFile(modules, 'utf8').then(
-        (text) => resolve({ code, stdout, stderr, oclifLoaded: (JSON.parse(text) as string[]).some((m) => m.includes('@oclif')) }),
-        reject,
-      );
-    });
-  });
+  // As users run it: without vitest's NODE_ENV=test, which puts oclif in its development mode.
+  const env = { ...box.env };
+  delete env.NODE_ENV;
+  Object.assign(env, extraEnv, { OKTA_AWS_TEST_MODULES: modules });
+  return { ...(await runWithoutTerminal(kind, args, env)), oclifLoaded: await loadedOclif(modules) };
 }
 
-const fast = (args: string[]) => run([CLI], args);
-/** The full command: oclif's own entry, as bin/run.js would call it without a fast path. */
-const FULL = `require('@oclif/core').execute({ dir: ${JSON.stringify(join(ROOT, 'package.json'))}, args: JSON.parse(process.argv[1]) })`;
-const full = (args: string[]) => run(['-e', FULL, JSON.stringify(args)], []);
+const fast = (args: string[]) => run('fast', args);
+const full = (args: string[]) => run('full', args);
 
 const CHILD = ['--', process.execPath, '-e', 'const e = process.env; process.stdout.write([e.AWS_ACCESS_KEY_ID, e.AWS_REGION, e.OKTA_AWS_PROFILE, e.AWS_PROFILE ?? "-"].join(" ")); process.exit(5)'];
 
@@ -150,10 +132,10 @@ async function onTerminal(args: string[], columns: number, full: boolean, extraE
   for (const [key, value] of Object.entries(box.env)) if (!COLOUR_SETTINGS.test(key)) env[key] = value;
   delete env.NODE_ENV;
   Object.assign(env, extraEnv, { OKTA_AWS_TEST_MODULES: modules });
-  const [entry, argv] = full ? [['-e', FULL], [JSON.stringify(args)]] : [[CLI], args];
-  const { code, output } = await runPty(argv, { env, columns, stderrTo, entry: ['-r', PRELOAD, ...entry] }).done;
+  const { entry, argv } = invocation(full ? 'full' : 'fast', args);
+  const { code, output } = await runPty(argv, { env, columns, stderrTo, entry }).done;
   expect(code, output).toBe(0);
-  return { output, oclifLoaded: (JSON.parse(await readFile(modules, 'utf8')) as string[]).some((m) => m.includes('@oclif')) };
+  return { output, oclifLoaded: await loadedOclif(modules) };
 }
 
 describe('help pages on a terminal are printed without oclif, exactly as oclif prints them', () => {
@@ -265,11 +247,11 @@ describe('help that oclif must render itself', () => {
     await writeFile(join(themeDir, 'theme.json'), JSON.stringify({ bin: 'red' }));
     expect((await fast(['--help'])).oclifLoaded).toBe(true);
     await rm(join(themeDir, 'theme.json'));
-    const columns = await run([CLI], ['roles', '--help'], { OCLIF_COLUMNS: '120' });
+    const columns = await run('fast', ['roles', '--help'], { OCLIF_COLUMNS: '120' });
     expect(columns.oclifLoaded).toBe(true);
-    expect(columns.stdout).toBe((await run(['-e', FULL, JSON.stringify(['roles', '--help'])], [], { OCLIF_COLUMNS: '120' })).stdout);
-    expect((await run([CLI], ['--help'], { DEBUG: 'nothing' })).oclifLoaded).toBe(true);
-    expect((await run([CLI], ['--help'], { NODE_ENV: 'development' })).oclifLoaded).toBe(true);
+    expect(columns.stdout).toBe((await run('full', ['roles', '--help'], { OCLIF_COLUMNS: '120' })).stdout);
+    expect((await run('fast', ['--help'], { DEBUG: 'nothing' })).oclifLoaded).toBe(true);
+    expect((await run('fast', ['--help'], { NODE_ENV: 'development' })).oclifLoaded).toBe(true);
     expect((await fast(['roles', '--json', '--help'])).oclifLoaded).toBe(true);
     expect((await fast(['no-such-command', '--help'])).oclifLoaded).toBe(true);
   }, 60_000);

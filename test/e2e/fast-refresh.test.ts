@@ -6,20 +6,14 @@
  * Every other refresh test drives bin/run.js, so it tests the fast path; this one keeps the full
  * command honest too.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulators, startEmulators } from '../emulators/index.js';
-import { CLI, type Sandbox, runCli, sandbox } from '../helpers/cli.js';
+import { type Sandbox, runCli, sandbox } from '../helpers/cli.js';
+import { ROOT, invocation, loadedOclif, runWithoutTerminal } from '../helpers/fast-and-full.js';
 import { writePythonSettings } from '../helpers/journey.js';
 import { plain, runPty } from '../helpers/pty.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PRELOAD = fileURLToPath(new URL('../helpers/loaded-modules.cjs', import.meta.url));
-/** The full command: oclif's own entry, as bin/run.js would call it without a fast path. */
-const FULL = `require('@oclif/core').execute({ dir: ${JSON.stringify(join(ROOT, 'package.json'))}, args: JSON.parse(process.argv[1]) })`;
 
 interface Side {
   emu: Emulators;
@@ -71,21 +65,9 @@ interface Outcome {
   oclifLoaded: boolean;
 }
 
-function spawnCli(entry: string[], args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', PRELOAD, ...entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 async function outcome(kind: 'fast' | 'full', args: string[], setup: Setup | undefined, env: NodeJS.ProcessEnv): Promise<Outcome> {
   const s = await side(setup, env);
-  const ran = kind === 'fast' ? await spawnCli([CLI], args, s.box.env) : await spawnCli(['-e', FULL], [JSON.stringify(args)], s.box.env);
+  const ran = await runWithoutTerminal(kind, args, s.box.env);
   const file = async (path: string) => normalize(await readFile(path, 'utf8').catch(() => '(none)'), s);
   return {
     code: ran.code,
@@ -93,7 +75,7 @@ async function outcome(kind: 'fast' | 'full', args: string[], setup: Setup | und
     stderr: normalize(ran.stderr, s),
     credentials: await file(s.box.credentials),
     settings: await file(s.box.settings),
-    oclifLoaded: (JSON.parse(await readFile(s.modules, 'utf8')) as string[]).some((m) => m.includes('@oclif')),
+    oclifLoaded: await loadedOclif(s.modules),
   };
 }
 
@@ -111,6 +93,12 @@ async function both(args: string[], setup?: Setup, env: NodeJS.ProcessEnv = {}):
 const loggedIn: Setup = async (s) => {
   const first = await runCli(['refresh', '--json'], { env: s.box.env });
   expect(first.code, first.stderr).toBe(0);
+};
+
+/** The pass store plugin, linked as a pass user has it: it offers a store and nothing else. */
+const linkPassPlugin: Setup = async (s) => {
+  const linked = await runCli(['plugins', 'link', '--no-install', join(ROOT, 'plugins', 'store-pass')], { env: s.box.env });
+  expect(linked.code, linked.stderr).toBe(0);
 };
 
 describe('refresh without oclif is the full command', () => {
@@ -152,11 +140,7 @@ describe('refresh without oclif is the full command', () => {
   }, 60_000);
 
   it('with a plugin that only adds secret stores, while the settings use a built-in one', async () => {
-    const link: Setup = async (s) => {
-      const linked = await runCli(['plugins', 'link', '--no-install', join(ROOT, 'plugins', 'store-pass')], { env: s.box.env });
-      expect(linked.code, linked.stderr).toBe(0);
-    };
-    expect((await both(['refresh', '--json'], link)).code).toBe(0);
+    expect((await both(['refresh', '--json'], linkPassPlugin)).code).toBe(0);
   }, 60_000);
 });
 
@@ -180,8 +164,7 @@ describe('refresh that oclif must run itself', () => {
   it('an OCLIF_ setting, or a store from a plugin in use', async () => {
     expect((await outcome('fast', ['refresh', '--json'], undefined, { OCLIF_TS_NODE: '0' })).oclifLoaded).toBe(true);
     const pluginStore: Setup = async (s) => {
-      const linked = await runCli(['plugins', 'link', '--no-install', join(ROOT, 'plugins', 'store-pass')], { env: s.box.env });
-      expect(linked.code, linked.stderr).toBe(0);
+      await linkPassPlugin(s);
       await writePythonSettings(s.box, s.emu, { secret_store: 'pass' });
     };
     expect((await outcome('fast', ['refresh', '--json'], pluginStore, {})).oclifLoaded).toBe(true);
@@ -193,15 +176,11 @@ describe('refresh on a terminal without oclif', () => {
     const onTerminal = async (kind: 'fast' | 'full') => {
       const s = await side(loggedIn, {});
       delete s.box.env.NO_COLOR;
-      const run =
-        kind === 'fast'
-          ? runPty(['refresh'], { env: s.box.env, columns: 140, entry: ['-r', PRELOAD, CLI] })
-          : runPty([JSON.stringify(['refresh'])], { env: s.box.env, columns: 140, entry: ['-r', PRELOAD, '-e', FULL] });
-      const { code, output } = await run.done;
+      const { entry, argv } = invocation(kind, ['refresh']);
+      const { code, output } = await runPty(argv, { env: s.box.env, columns: 140, entry }).done;
       // Spinner frames depend on timing: what is compared is what stays on the screen at the end.
       const text = normalize(plain(output), s);
-      const oclifLoaded = (JSON.parse(await readFile(s.modules, 'utf8')) as string[]).some((m) => m.includes('@oclif'));
-      return { code, last: text.slice(text.lastIndexOf('✔ Reused the Okta session')), oclifLoaded };
+      return { code, last: text.slice(text.lastIndexOf('✔ Reused the Okta session')), oclifLoaded: await loadedOclif(s.modules) };
     };
     const [fast, full] = [await onTerminal('fast'), await onTerminal('full')];
     expect(fast.oclifLoaded).toBe(false);

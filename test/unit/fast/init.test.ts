@@ -1,18 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { VALUE_FLAGS, parseInitArgs } from '../../../src/fast/init.js';
-
-interface ManifestFlag {
-  type: 'boolean' | 'option';
-  options?: string[];
-  allowNo?: boolean;
-  char?: string;
-}
+import { manifestFlags } from '../../helpers/fast-and-full.js';
 
 describe('the fast init parser', () => {
   it('knows every flag of the init command as oclif declares it (bin/run.js takes --config first)', async () => {
-    const manifest = JSON.parse(await readFile(new URL('../../../oclif.manifest.json', import.meta.url), 'utf8')) as { commands: { init: { flags: Record<string, ManifestFlag> } } };
-    const { config, ...flags } = manifest.commands.init.flags;
+    const { config, flags } = await manifestFlags('init');
     expect(config?.type).toBe('option');
     expect(Object.values(flags).some((f) => f.char)).toBe(false);
     const options = Object.fromEntries(Object.entries(flags).filter(([, f]) => f.type === 'option').map(([name, f]) => [name, f.options]));
